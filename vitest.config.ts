@@ -1,0 +1,33 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const wranglerConfig = fileURLToPath(new URL("./wrangler.toml", import.meta.url));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "core",
+          environment: "node",
+          include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "testing",
+          environment: "node",
+          include: ["packages/testing/src/**/*.test.ts", "packages/testing/test/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfig } })],
+        test: {
+          name: "worker",
+          include: ["packages/worker/test/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});

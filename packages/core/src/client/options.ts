@@ -1,0 +1,128 @@
+/** @module Client options, checked once at construction. */
+import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
+import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
+
+/** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
+export interface Logger {
+  debug?(message: string, details: Record<string, unknown>): void;
+  warn?(message: string, details: Record<string, unknown>): void;
+}
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  readonly credentials: CredentialsInput;
+  /** Signing region; defaults to the region of each channel ARN. */
+  readonly region?: string;
+  /** The WEBRTC data-plane endpoint; when set, endpoint discovery is skipped for joins. */
+  readonly endpoint?: string;
+  /** Control-plane origin, or a function of the region; defaults to `https://kinesisvideo.<region>.amazonaws.com`. */
+  readonly controlPlaneEndpoint?: string | ((region: string) => string);
+  /** Whether a discovered endpoint may receive signed requests; defaults to AWS hosts or the control plane's origin. */
+  readonly isTrustedEndpoint?: (url: URL) => boolean;
+  readonly fetch?: typeof fetch;
+  /** Attempts per call, first one included (default 3). Joins retry only answered, retryable errors. */
+  readonly maxAttempts?: number;
+  /** Per-attempt timeout in ms (default 5000). */
+  readonly timeoutMs?: number;
+  /** How long discovered endpoints are reused, in ms (default 5 minutes). */
+  readonly endpointCacheTtlMs?: number;
+  readonly logger?: Logger;
+}
+
+/** Clock, sleep and randomness; replaced in tests so nothing waits on real time. */
+export interface ClientRuntime {
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+}
+
+export interface ClientConfig {
+  readonly credentials: () => Promise<Credentials>;
+  readonly region: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly controlPlane: (region: string) => string;
+  readonly isTrustedEndpoint: ((url: URL) => boolean) | undefined;
+  readonly fetch: typeof fetch;
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  readonly endpointCacheTtlMs: number;
+  readonly logger: Logger;
+}
+
+function integerIn(
+  issues: InputIssue[],
+  path: string,
+  value: unknown,
+  min: number,
+  max: number,
+  fallback: number,
+) {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  issues.push({ path, message: `must be an integer from ${min} to ${max}` });
+  return fallback;
+}
+
+function httpUrl(issues: InputIssue[], path: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
+    return value;
+  issues.push({ path, message: "must be an http(s) URL" });
+  return undefined;
+}
+
+/** Validates `ClientOptions`, naming each invalid option and its rule. */
+export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): ClientConfig {
+  const issues: InputIssue[] = [];
+  const region = options.region;
+  if (region !== undefined && (typeof region !== "string" || !/^[a-z0-9-]{1,64}$/.test(region))) {
+    issues.push({ path: "region", message: "must be an AWS region such as us-west-2" });
+  }
+  const endpoint = httpUrl(issues, "endpoint", options.endpoint);
+  const cp = options.controlPlaneEndpoint;
+  const fixedControlPlane =
+    typeof cp === "function" ? undefined : httpUrl(issues, "controlPlaneEndpoint", cp);
+  const config: ClientConfig = {
+    credentials: credentialSource(options.credentials, runtime.now),
+    region,
+    endpoint,
+    controlPlane:
+      typeof cp === "function"
+        ? cp
+        : (r: string) => fixedControlPlane ?? `https://kinesisvideo.${r}.amazonaws.com`,
+    isTrustedEndpoint: options.isTrustedEndpoint,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    maxAttempts: integerIn(issues, "maxAttempts", options.maxAttempts, 1, 10, 3),
+    timeoutMs: integerIn(issues, "timeoutMs", options.timeoutMs, 1, 120_000, 5000),
+    endpointCacheTtlMs: integerIn(
+      issues,
+      "endpointCacheTtlMs",
+      options.endpointCacheTtlMs,
+      0,
+      86_400_000,
+      300_000,
+    ),
+    logger: options.logger ?? {},
+  };
+  if (issues.length > 0) throw invalidArgument(issues);
+  return config;
+}
+
+/** Real time, real timers and `Math.random`. */
+export const systemRuntime: ClientRuntime = {
+  now: () => Date.now(),
+  random: Math.random,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};

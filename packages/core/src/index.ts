@@ -1,0 +1,28 @@
+/** @module Client for the AWS Kinesis Video WebRTC Storage API, built only on Web Crypto and fetch. */
+export type {
+  CallOptions,
+  IceServer,
+  KvsClient,
+} from "./client/create-client.ts";
+export { createClient } from "./client/create-client.ts";
+export type { SignalingEndpoints } from "./client/endpoints.ts";
+export type { ClientOptions, Logger } from "./client/options.ts";
+export type { Credentials, CredentialsInput } from "./credentials.ts";
+export type { ErrorFault, KvsErrorCode } from "./errors/error-codes.ts";
+export type { InputIssue } from "./errors/kvs-error.ts";
+export { isKvsError, KvsError } from "./errors/kvs-error.ts";
+export type { ChannelArnParts } from "./model/channel-arn.ts";
+export { parseChannelArn } from "./model/channel-arn.ts";
+export type {
+  ChannelRole,
+  GetIceServerConfigInput,
+  GetSignalingChannelEndpointInput,
+  JoinStorageSessionAsViewerInput,
+  JoinStorageSessionInput,
+  SignalingProtocol,
+} from "./model/inputs.ts";
+export { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "./model/inputs.ts";
+export type { PresignOptions } from "./signing/presign-url.ts";
+export { presignUrl } from "./signing/presign-url.ts";
+export type { SignableRequest, SignedRequest, SignOptions } from "./signing/sign-request.ts";
+export { signRequest } from "./signing/sign-request.ts";

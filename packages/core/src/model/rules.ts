@@ -1,0 +1,85 @@
+/** @module The input rules of the AWS service model, as zod/mini schemas (kept internal). */
+import * as z from "zod/mini";
+import type { InputIssue } from "../errors/kvs-error.ts";
+
+/** `ChannelArn` pattern of the kinesis-video-webrtc-storage model. */
+export const CHANNEL_ARN_PATTERN: RegExp =
+  /^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
+export const CLIENT_ID_PATTERN: RegExp = /^[a-zA-Z0-9_.-]+$/;
+
+const shown = (pattern: RegExp): string => pattern.source.replaceAll("\\/", "/");
+
+export const channelArnRule = z.string("must be a string").check(
+  z.minLength(1, { error: "must not be empty", abort: true }),
+  // the control plane caps ChannelARN at 1024; longer input is not worth matching
+  z.maxLength(1024, { error: "must be at most 1024 characters", abort: true }),
+  z.regex(CHANNEL_ARN_PATTERN, `must match the channel ARN pattern ${shown(CHANNEL_ARN_PATTERN)}`),
+);
+
+export const clientIdRule = z
+  .string("must be a string")
+  .check(
+    z.minLength(1, { error: "must be 1 to 256 characters", abort: true }),
+    z.maxLength(256, { error: "must be 1 to 256 characters", abort: true }),
+    z.regex(CLIENT_ID_PATTERN, `must match ${shown(CLIENT_ID_PATTERN)}`),
+  );
+
+export const joinStorageSessionRule = z.object(
+  { channelArn: channelArnRule },
+  "must be a JSON object with channelArn",
+);
+
+export const joinStorageSessionAsViewerRule = z.object(
+  { channelArn: channelArnRule, clientId: clientIdRule },
+  "must be a JSON object with channelArn and clientId",
+);
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Flattens zod issues to `{ path, message }`; an absent field "is required" rather than "must be a string". */
+export function toInputIssues(error: z.core.$ZodError, input: unknown, root: string): InputIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : root;
+    const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
+    return { path, message: missing ? "is required" : issue.message };
+  });
+}
+
+export const signalingProtocolRule = z.enum(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC");
+export const channelRoleRule = z.enum(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
+
+export const getSignalingChannelEndpointRule = z.object(
+  {
+    channelArn: channelArnRule,
+    protocols: z.array(signalingProtocolRule, "must be an array of WSS, HTTPS or WEBRTC").check(
+      z.minLength(1, "must list at least one protocol"),
+      z.refine((list) => new Set(list).size === list.length, "must not repeat a protocol"),
+    ),
+    role: channelRoleRule,
+  },
+  "must be an object with channelArn, protocols and role",
+);
+
+export const getIceServerConfigRule = z.object(
+  { channelArn: channelArnRule, clientId: z.optional(clientIdRule), role: z.optional(channelRoleRule) },
+  "must be an object with channelArn",
+);
+
+/** `ResourceEndpointList` of GetSignalingChannelEndpoint. */
+export const resourceEndpointListRule = z.object({
+  ResourceEndpointList: z.array(z.object({ Protocol: z.string(), ResourceEndpoint: z.string() })),
+});
+
+/** `IceServerList` of GetIceServerConfig. */
+export const iceServerListRule = z.object({
+  IceServerList: z.array(
+    z.object({ Uris: z.array(z.string()), Username: z.string(), Password: z.string(), Ttl: z.number() }),
+  ),
+});

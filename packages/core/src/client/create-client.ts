@@ -93,11 +93,11 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
   }
 
   return {
-    joinStorageSession(input, callOptions = {}) {
+    async joinStorageSession(input, callOptions = {}) {
       const { channelArn } = parseJoinStorageSessionInput(input);
       return join("JoinStorageSession", "MASTER", { channelArn }, callOptions.signal);
     },
-    joinStorageSessionAsViewer(input, callOptions = {}) {
+    async joinStorageSessionAsViewer(input, callOptions = {}) {
       const { channelArn, clientId } = parseJoinStorageSessionAsViewerInput(input);
       return join("JoinStorageSessionAsViewer", "VIEWER", { channelArn, clientId }, callOptions.signal);
     },

@@ -77,11 +77,14 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
     }
     const signed = await signParts(
       { method: "POST", url: call.url, headers: { "content-type": "application/json" }, body: call.body },
-      { credentials, region: call.region, date: new Date(runtime.now() + clockOffsetMs) },
+      credentials,
+      { region: call.region, date: new Date(runtime.now() + clockOffsetMs) },
     );
     const controller = new AbortController();
     const onAbort = () => controller.abort(call.signal?.reason);
     call.signal?.addEventListener("abort", onAbort, { once: true });
+    // the caller may have aborted while credentials were resolved, before the listener existed
+    if (call.signal?.aborted) onAbort();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

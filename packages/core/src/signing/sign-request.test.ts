@@ -44,7 +44,7 @@ describe("AWS SigV4 test suite", () => {
     const request = vectorRequest(vector);
     const signer = new CachingSigner({
       ...request,
-      body: request.body ?? undefined,
+      body: request.body,
       ...credentials,
       ...(request.sessionToken ? { sessionToken: request.sessionToken } : {}),
       service: "service",

@@ -1,5 +1,5 @@
 /** @module SigV4 header signing of one request. */
-import { type CredentialsInput, credentialSource } from "../credentials.ts";
+import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { invalidArgument } from "../errors/kvs-error.ts";
 import { CachingSigner, toAmzDate } from "./caching-signer.ts";
 
@@ -40,9 +40,12 @@ export function checkRegion(region: unknown, path = "region"): string {
   return region;
 }
 
-/** Signs the parts of a request; the hot path of the client (no `Request` objects are built). */
-export async function signParts(request: SignableRequest, options: SignOptions): Promise<SignedRequest> {
-  const credentials = await credentialSource(options.credentials)();
+/** Signs the parts of a request with resolved credentials; the client's hot path (no `Request` is built). */
+export async function signParts(
+  request: SignableRequest,
+  credentials: Credentials,
+  options: Omit<SignOptions, "credentials">,
+): Promise<SignedRequest> {
   const signer = new CachingSigner({
     method: request.method ?? "GET",
     url: request.url.toString(),
@@ -82,12 +85,11 @@ export async function signRequest(
   request: Request | SignableRequest,
   options: SignOptions,
 ): Promise<Request | SignedRequest> {
-  if (!(request instanceof Request)) return signParts(request, options);
+  const credentials = await credentialSource(options.credentials)();
+  if (!(request instanceof Request)) return signParts(request, credentials, options);
   const body = request.body === null ? null : await request.clone().arrayBuffer();
-  const signed = await signParts(
-    { method: request.method, url: request.url, headers: request.headers, body },
-    options,
-  );
+  const parts = { method: request.method, url: request.url, headers: request.headers, body };
+  const signed = await signParts(parts, credentials, options);
   return new Request(signed.url, {
     method: signed.method,
     headers: signed.headers,

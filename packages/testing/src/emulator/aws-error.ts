@@ -1,6 +1,17 @@
 /** Which KVS API answers: control-plane and signaling errors say `Message`, the storage data plane `message`. */
 export type Plane = "control" | "signaling" | "storage";
 
+/**
+ * The API a request path belongs to.
+ *
+ * @example
+ * planeOf("/joinStorageSession"); // "storage"
+ */
+export function planeOf(path: string): Plane {
+  if (path.startsWith("/joinStorageSession")) return "storage";
+  return path === "/" || path.startsWith("/v1/") ? "signaling" : "control";
+}
+
 /** The error codes the emulator answers with. */
 export type AwsErrorType =
   | "AccessDeniedException"

@@ -1,0 +1,65 @@
+/** What an injected fault does to a request. */
+export type Fault =
+  /** Waits `ms` (through the emulator's `sleep`) and then answers normally or applies the next fault. */
+  | { readonly kind: "latency"; readonly ms: number }
+  /** Never answers, until the emulator is reset or closed (then the connection drops). */
+  | { readonly kind: "hang" }
+  /** A 5xx from in front of the service: AWS JSON, a load balancer's HTML page, or no body. */
+  | { readonly kind: "server-error"; readonly status?: number; readonly body?: "json" | "html" | "empty" }
+  /** Drops the connection (the Node server destroys the socket; `fetch` rejects with a network error). */
+  | { readonly kind: "reset" }
+  /** 400 ClientLimitExceededException, as KVS throttles. */
+  | { readonly kind: "throttle" };
+
+/** The kind of a fault. */
+export type FaultKind = Fault["kind"];
+
+/**
+ * A fault and where it applies: `route` is a request path (`"/joinStorageSession"`), default every AWS
+ * route; `times` makes it one-shot (`1`) or n-shot, default persistent.
+ *
+ * @example
+ * emulator.inject({ kind: "server-error", status: 503, body: "html", route: "/joinStorageSession", times: 1 });
+ */
+export type FaultSpec = Fault & { readonly route?: string; readonly times?: number };
+
+/** The faults currently armed. */
+export interface FaultTable {
+  inject(spec: FaultSpec): void;
+  /** The faults that apply to a request for `path`, in injection order; each use counts against `times`. */
+  take(path: string): readonly Fault[];
+  clear(): void;
+}
+
+interface Armed {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+/**
+ * Creates an empty fault table.
+ *
+ * @example
+ * const faults = createFaultTable();
+ * faults.inject({ kind: "reset", times: 1 });
+ * faults.take("/joinStorageSession"); // [{ kind: "reset", times: 1 }]
+ */
+export function createFaultTable(): FaultTable {
+  let armed: Armed[] = [];
+  return {
+    inject: (spec) => {
+      armed.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+    },
+    take: (path) => {
+      const matching = armed.filter(
+        ({ spec }) => spec.route === undefined || spec.route === "*" || spec.route === path,
+      );
+      for (const entry of matching) entry.remaining -= 1;
+      armed = armed.filter((entry) => entry.remaining > 0);
+      return matching.map(({ spec }) => spec);
+    },
+    clear: () => {
+      armed = [];
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { authenticateJson } from "./authenticate.ts";
+import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument } from "./aws-error.ts";
+import { type ChannelSeed, streamArnOf } from "./data-set.ts";
+import { createFieldReader, type FieldReader, parseJsonBody } from "./request-body.ts";
+import type { EmulatorState, RequestBindings } from "./state.ts";
+
+const PROTOCOLS = ["WSS", "HTTPS", "WEBRTC"] as const;
+const ARN_RULE = { pattern: CHANNEL_ARN_PATTERN, minLength: 1, maxLength: 1024 } as const;
+const NAME_RULE = { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 } as const;
+
+type Found =
+  | { readonly ok: true; readonly channel: ChannelSeed }
+  | { readonly ok: false; readonly error: AwsError };
+
+function findChannel(state: EmulatorState, fields: FieldReader, requireArn: boolean): Found {
+  const arn = fields.string("ChannelARN", { ...ARN_RULE, required: requireArn });
+  const name = requireArn ? undefined : fields.string("ChannelName", NAME_RULE);
+  const error = fields.error();
+  if (error) return { ok: false, error };
+  if (arn === undefined && name === undefined) {
+    return { ok: false, error: invalidArgument("Either ChannelName or ChannelARN must be specified.") };
+  }
+  const channel =
+    arn === undefined ? state.registry.channelByName(name ?? "") : state.registry.channelByArn(arn);
+  return channel ? { ok: true, channel } : { ok: false, error: channelNotFound() };
+}
+
+function describeTarget(state: EmulatorState, text: string): Found {
+  const parsed = parseJsonBody(text);
+  return parsed.ok ? findChannel(state, createFieldReader(parsed.value), false) : parsed;
+}
+
+function versionOf(channel: ChannelSeed): string {
+  return (
+    channel.version ??
+    btoa(`${channel.name}:${channel.creationTime}`)
+      .replace(/[^A-Za-z0-9]/g, "")
+      .slice(0, 20)
+  );
+}
+
+/**
+ * The KVS control plane (`kinesisvideo.<region>.amazonaws.com`): the three read operations the product uses.
+ *
+ * @example
+ * const app = new Hono<{ Bindings: RequestBindings }>().route("/", controlPlaneRoutes(state));
+ */
+export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: RequestBindings }> {
+  const app = new Hono<{ Bindings: RequestBindings }>();
+  const fail = (error: AwsError) => awsErrorResponse(error, "control");
+
+  app.post("/getSignalingChannelEndpoint", async (c) => {
+    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN");
+    if (denied) return denied;
+    const parsed = parseJsonBody(c.env.text);
+    if (!parsed.ok) return fail(parsed.error);
+    const fields = createFieldReader(parsed.value);
+    const config = fields.object("SingleMasterChannelEndpointConfiguration");
+    const protocols = config?.enumList("Protocols", PROTOCOLS) ?? ["WSS", "HTTPS"];
+    config?.string("Role", { oneOf: ["MASTER", "VIEWER"] });
+    const found = findChannel(state, fields, true);
+    if (!found.ok) return fail(found.error);
+    if (protocols.includes("WEBRTC") && !found.channel.mediaStorage) {
+      return fail(
+        invalidArgument(
+          "The WEBRTC protocol is only available for channels with media storage configuration enabled.",
+        ),
+      );
+    }
+    const origin = state.endpointOrigin ?? new URL(c.req.url).origin;
+    const wsOrigin = origin.replace(/^http/, "ws");
+    return c.json({
+      ResourceEndpointList: [...new Set(protocols)].map((protocol) => ({
+        Protocol: protocol,
+        ResourceEndpoint: protocol === "WSS" ? wsOrigin : origin,
+      })),
+    });
+  });
+
+  app.post("/describeSignalingChannel", async (c) => {
+    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
+    if (denied) return denied;
+    const found = describeTarget(state, c.env.text);
+    if (!found.ok) return fail(found.error);
+    const { channel } = found;
+    return c.json({
+      ChannelInfo: {
+        ChannelName: channel.name,
+        ChannelARN: channel.arn,
+        ChannelType: "SINGLE_MASTER",
+        ChannelStatus: "ACTIVE",
+        CreationTime: channel.creationTime / 1000,
+        SingleMasterConfiguration: { MessageTtlSeconds: 60 },
+        Version: versionOf(channel),
+      },
+    });
+  });
+
+  app.post("/describeMediaStorageConfiguration", async (c) => {
+    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
+    if (denied) return denied;
+    const found = describeTarget(state, c.env.text);
+    if (!found.ok) return fail(found.error);
+    const { channel } = found;
+    return c.json({
+      MediaStorageConfiguration: channel.mediaStorage
+        ? { Status: "ENABLED", StreamARN: streamArnOf(channel) }
+        : { Status: "DISABLED" },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,65 @@
+import { Hono } from "hono";
+import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { authenticateJson } from "./authenticate.ts";
+import { type AwsError, awsErrorResponse, channelNotFound } from "./aws-error.ts";
+import { createFieldReader, parseJsonBody } from "./request-body.ts";
+import { authorizeConnect } from "./signaling-connect.ts";
+import type { EmulatorState, RequestBindings } from "./state.ts";
+
+const ICE_TTL_SECONDS = 300;
+
+function randomSecret(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))));
+}
+
+/**
+ * The signaling endpoints: HTTPS `GetIceServerConfig`, and the WSS endpoint when reached by plain
+ * `fetch` (which cannot upgrade: a valid request gets 426; hosts upgrade through `connectSignaling`).
+ *
+ * @example
+ * const app = new Hono<{ Bindings: RequestBindings }>().route("/", signalingRoutes(state));
+ */
+export function signalingRoutes(state: EmulatorState): Hono<{ Bindings: RequestBindings }> {
+  const app = new Hono<{ Bindings: RequestBindings }>();
+  const fail = (error: AwsError) => awsErrorResponse(error, "signaling");
+
+  app.post("/v1/get-ice-server-config", async (c) => {
+    const denied = await authenticateJson(state, c.req.raw, c.env, "signaling", "ChannelARN");
+    if (denied) return denied;
+    const parsed = parseJsonBody(c.env.text);
+    if (!parsed.ok) return fail(parsed.error);
+    const fields = createFieldReader(parsed.value);
+    const channelArn = fields.string("ChannelARN", {
+      required: true,
+      pattern: CHANNEL_ARN_PATTERN,
+      minLength: 1,
+      maxLength: 1024,
+    });
+    fields.string("ClientId", { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 });
+    fields.string("Service", { oneOf: ["TURN"] });
+    fields.string("Username", { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 });
+    const error = fields.error();
+    if (error) return fail(error);
+    if (channelArn === undefined || !state.registry.channelByArn(channelArn)) return fail(channelNotFound());
+    const host = new URL(state.endpointOrigin ?? c.req.url).hostname;
+    const expiry = Math.floor(state.now() / 1000) + ICE_TTL_SECONDS;
+    return c.json({
+      IceServerList: [
+        {
+          Uris: [`turn:${host}:443?transport=udp`, `turns:${host}:443?transport=tcp`],
+          Username: `${expiry}:${btoa(channelArn)}`,
+          Password: randomSecret(),
+          Ttl: ICE_TTL_SECONDS,
+        },
+      ],
+    });
+  });
+
+  app.get("/", async (c) => {
+    const decision = await authorizeConnect(state, c.req.raw);
+    if (!decision.ok) return fail(decision.error);
+    return c.json({ Message: "Connect to this endpoint with a WebSocket upgrade." }, 426);
+  });
+
+  return app;
+}

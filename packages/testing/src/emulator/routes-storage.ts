@@ -1,0 +1,67 @@
+import { type Context, Hono } from "hono";
+import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { authenticateJson } from "./authenticate.ts";
+import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
+import type { JoinOperation } from "./limits.ts";
+import { createFieldReader, parseJsonBody } from "./request-body.ts";
+import { sdpOfferMessage } from "./sdp-offer.ts";
+import type { SignalingPeer } from "./signaling-sockets.ts";
+import type { EmulatorState, RequestBindings } from "./state.ts";
+
+type Env = { Bindings: RequestBindings };
+
+const TOO_MANY_VIEWERS: AwsError = {
+  type: "ClientLimitExceededException",
+  status: 400,
+  message:
+    "The request was rejected because the maximum number of viewers connected to the session has been reached.",
+};
+
+/**
+ * The WebRTC storage data plane (the WEBRTC endpoint): JoinStorageSession and JoinStorageSessionAsViewer.
+ * A successful join answers 200 with an empty body and makes the storage session send an SDP offer to
+ * the joining peer's signaling socket, if it is connected.
+ *
+ * @example
+ * const app = new Hono<{ Bindings: RequestBindings }>().route("/", storageRoutes(state));
+ */
+export function storageRoutes(state: EmulatorState): Hono<Env> {
+  const app = new Hono<Env>();
+  app.post("/joinStorageSession", (c) => join(state, c, "master"));
+  app.post("/joinStorageSessionAsViewer", (c) => join(state, c, "viewer"));
+  return app;
+}
+
+async function join(state: EmulatorState, c: Context<Env>, operation: JoinOperation): Promise<Response> {
+  const fail = (error: AwsError) => awsErrorResponse(error, "storage");
+  const denied = await authenticateJson(state, c.req.raw, c.env, "storage", "channelArn");
+  if (denied) return denied;
+  const parsed = parseJsonBody(c.env.text);
+  if (!parsed.ok) return fail(parsed.error);
+  const fields = createFieldReader(parsed.value);
+  const channelArn = fields.string("channelArn", {
+    required: true,
+    pattern: CHANNEL_ARN_PATTERN,
+    minLength: 1,
+    maxLength: 1024,
+  });
+  const clientId =
+    operation === "viewer"
+      ? fields.string("clientId", { required: true, pattern: NAME_PATTERN, minLength: 1, maxLength: 256 })
+      : undefined;
+  const error = fields.error();
+  if (error || channelArn === undefined) return fail(error ?? channelNotFound());
+  const channel = state.registry.channelByArn(channelArn);
+  if (!channel) return fail(channelNotFound());
+  if (!channel.mediaStorage) {
+    return fail(invalidArgument("The channel does not have media storage configuration enabled."));
+  }
+  const now = state.now();
+  if (!state.limits.admitCall(operation, channel, now)) return fail(THROTTLED);
+  if (clientId !== undefined && !state.limits.admitViewer(channel, clientId, now))
+    return fail(TOO_MANY_VIEWERS);
+  const peer: SignalingPeer =
+    clientId === undefined ? { channelArn, role: "master" } : { channelArn, role: "viewer", clientId };
+  state.sockets.send(peer, sdpOfferMessage());
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,19 @@
+import type { Registry } from "./data-set.ts";
+import type { JoinLimits } from "./limits.ts";
+import type { SignalingSockets } from "./signaling-sockets.ts";
+
+/** What every route reads: seed data, the clock, limits and connected sockets. */
+export interface EmulatorState {
+  readonly registry: Registry;
+  readonly now: () => number;
+  readonly limits: JoinLimits;
+  readonly sockets: SignalingSockets;
+  /** Origin the returned endpoints point at; `undefined` means the incoming request's origin. */
+  readonly endpointOrigin: string | undefined;
+}
+
+/** The per-request values the envelope hands to the routes (Hono bindings). */
+export interface RequestBindings {
+  readonly body: Uint8Array<ArrayBuffer>;
+  readonly text: string;
+}

@@ -1,0 +1,90 @@
+import { DurableObject } from "cloudflare:workers";
+import { type BucketDecision, type BucketPolicy, type BucketState, decide } from "./token-bucket.ts";
+
+interface BucketRow extends Record<string, SqlStorageValue> {
+  name: string;
+  tokens: number;
+  updated_at_ms: number;
+  quota: number;
+  window_seconds: number;
+}
+
+/**
+ * Token buckets for one key (a channel, an account, a key id or a client address), kept in the
+ * object's SQLite storage and written on every decision, so eviction or a redeploy loses nothing.
+ * It never calls AWS: a pending outbound fetch would keep the object (and its bill) alive.
+ *
+ * @example
+ * ```ts
+ * const limiter = env.LIMITER.getByName("channel:arn:aws:kinesisvideo:…");
+ * const decision = await limiter.take("join", { quota: 2, windowSeconds: 1 });
+ * ```
+ */
+export class RateLimiter extends DurableObject {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(
+      `CREATE TABLE IF NOT EXISTS buckets (
+        name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at_ms INTEGER NOT NULL,
+        quota REAL NOT NULL, window_seconds REAL NOT NULL)`,
+    );
+  }
+
+  /** Takes one token from `bucket` if it has one; the new state is stored either way. */
+  async take(bucket: string, policy: BucketPolicy): Promise<BucketDecision> {
+    const decision = this.#decide(bucket, policy, true);
+    await this.ctx.storage.setAlarm(Date.now() + decision.fullInMs);
+    return decision;
+  }
+
+  /** Tells whether `bucket` has a token, without taking it. */
+  peek(bucket: string, policy: BucketPolicy): BucketDecision {
+    return this.#decide(bucket, policy, false);
+  }
+
+  /** Drops buckets that have refilled, so idle keys (e.g. one-off client addresses) cost no storage. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    let nextFullAt = Number.POSITIVE_INFINITY;
+    for (const row of this.#sql.exec<BucketRow>("SELECT * FROM buckets").toArray()) {
+      const policy = { quota: row.quota, windowSeconds: row.window_seconds };
+      const { decision } = decide(this.#state(row), policy, now, false);
+      if (decision.fullInMs <= 0) this.#sql.exec("DELETE FROM buckets WHERE name = ?", row.name);
+      else nextFullAt = Math.min(nextFullAt, now + decision.fullInMs);
+    }
+    if (Number.isFinite(nextFullAt)) await this.ctx.storage.setAlarm(nextFullAt);
+    else await this.ctx.storage.deleteAll();
+  }
+
+  #decide(bucket: string, policy: BucketPolicy, consume: boolean): BucketDecision {
+    if (!(policy.quota >= 1 && policy.windowSeconds > 0)) throw new RangeError("invalid bucket policy");
+    const now = Date.now();
+    const row = this.#sql.exec<BucketRow>("SELECT * FROM buckets WHERE name = ?", bucket).toArray()[0];
+    const { decision, state } = decide(
+      row === undefined ? undefined : this.#state(row),
+      policy,
+      now,
+      consume,
+    );
+    if (!consume) return decision;
+    // Synchronous SQL with no await in between: the read-modify-write is one atomic step.
+    this.#sql.exec(
+      `INSERT INTO buckets (name, tokens, updated_at_ms, quota, window_seconds) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, updated_at_ms = excluded.updated_at_ms,
+       quota = excluded.quota, window_seconds = excluded.window_seconds`,
+      bucket,
+      state.tokens,
+      state.updatedAtMs,
+      policy.quota,
+      policy.windowSeconds,
+    );
+    return decision;
+  }
+
+  #state(row: BucketRow): BucketState {
+    return { tokens: row.tokens, updatedAtMs: row.updated_at_ms };
+  }
+}

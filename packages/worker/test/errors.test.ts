@@ -1,0 +1,184 @@
+import { env, reset } from "cloudflare:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
+import { awsError, type FakeUpstream, fakeUpstream, hang } from "./support/fake-upstream.ts";
+import { brokenLimiter } from "./support/limiters.ts";
+import { CHANNELS, putTenant } from "./support/tenants.ts";
+import { post, send, testEnv } from "./support/worker.ts";
+
+const bindings = testEnv({ UPSTREAM_TIMEOUT_MS: "50" });
+let upstream: FakeUpstream;
+let key: string;
+
+beforeEach(async () => {
+  upstream = fakeUpstream();
+  key = await putTenant(env, "acme");
+});
+afterEach(async () => {
+  upstream.restore();
+  await reset();
+});
+
+async function wire(response: Response) {
+  return {
+    status: response.status,
+    type: response.headers.get("x-amzn-ErrorType"),
+    requestId: response.headers.get("x-amzn-RequestId"),
+    contentType: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+describe("every error answers in AWS rest-json shape", () => {
+  const join = (body: unknown) => post(bindings, "/joinStorageSession", body, key);
+
+  it.for([
+    ["invalid JSON", "{not json"],
+    ["a JSON array", "[]"],
+    ["a malformed ARN", { channelArn: "arn:aws:s3:::bucket" }],
+    ["a missing ARN", {}],
+    ["a stream ARN", { channelArn: "arn:aws:kinesisvideo:us-west-2:111122223333:stream/demo-camera/1" }],
+  ])("400 InvalidArgumentException for %s", async ([, body], { expect }) => {
+    const error = await wire(await join(body));
+    expect(error).toMatchObject({ status: 400, type: "InvalidArgumentException" });
+    expect(error.body).toEqual({ message: expect.any(String) });
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.contentType).toMatch(/^application\/json/);
+    expect(upstream.calls).toHaveLength(0);
+  });
+
+  it("400 for a bad clientId and a bad role", async ({ expect }) => {
+    const viewer = await post(
+      bindings,
+      "/joinStorageSessionAsViewer",
+      { channelArn: CHANNELS.demoCamera, clientId: "a b" },
+      key,
+    );
+    const role = await post(
+      bindings,
+      "/v1/device-session",
+      { channelArn: CHANNELS.demoCamera, role: "ADMIN" },
+      key,
+    );
+    const masterWithId = await post(
+      bindings,
+      "/v1/device-session",
+      { channelArn: CHANNELS.demoCamera, role: "MASTER", clientId: "x" },
+      key,
+    );
+    for (const response of [viewer, role, masterWithId]) {
+      expect(await wire(response)).toMatchObject({ status: 400, type: "InvalidArgumentException" });
+    }
+  });
+
+  it("400 for a channel in a region the proxy does not serve", async ({ expect }) => {
+    const arn = "arn:aws:kinesisvideo:ap-south-1:111122223333:channel/demo-camera/1";
+    expect(await wire(await join({ channelArn: arn }))).toMatchObject({
+      status: 400,
+      type: "InvalidArgumentException",
+    });
+  });
+
+  it("401 NotAuthorizedException with WWW-Authenticate", async ({ expect }) => {
+    const response = await post(bindings, "/joinStorageSession", { channelArn: CHANNELS.demoCamera });
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer /);
+    expect(await wire(response)).toMatchObject({ status: 401, type: "NotAuthorizedException" });
+  });
+
+  it("403 AccessDeniedException for another channel", async ({ expect }) => {
+    expect(await wire(await join({ channelArn: CHANNELS.other }))).toMatchObject({
+      status: 403,
+      type: "AccessDeniedException",
+    });
+  });
+
+  it("404 ResourceNotFoundException from upstream", async ({ expect }) => {
+    upstream.answer("/joinStorageSession", () => awsError(404, "ResourceNotFoundException"));
+    expect(await wire(await join({ channelArn: CHANNELS.demoCamera }))).toMatchObject({
+      status: 404,
+      type: "ResourceNotFoundException",
+      body: { message: "The signaling channel was not found." },
+    });
+  });
+
+  it.for([
+    ["GET", "/joinStorageSession"],
+    ["POST", "/listSignalingChannels"],
+    ["GET", "/"],
+  ] as const)("404 UnknownOperationException for %s %s", async ([method, path], { expect }) => {
+    expect(await wire(await send(bindings, path, { method }))).toMatchObject({
+      status: 404,
+      type: "UnknownOperationException",
+    });
+  });
+
+  it("413 RequestEntityTooLargeException", async ({ expect }) => {
+    const body = JSON.stringify({ channelArn: CHANNELS.demoCamera, padding: "x".repeat(5000) });
+    expect(await wire(await join(body))).toMatchObject({
+      status: 413,
+      type: "RequestEntityTooLargeException",
+    });
+  });
+
+  it.for(["text/plain", "application/x-www-form-urlencoded", ""])(
+    "415 for content type %j",
+    async (contentType, { expect }) => {
+      const response = await send(bindings, "/joinStorageSession", {
+        method: "POST",
+        headers: { "content-type": contentType, authorization: `Bearer ${key}` },
+        body: JSON.stringify({ channelArn: CHANNELS.demoCamera }),
+      });
+      expect(await wire(response)).toMatchObject({ status: 415, type: "UnsupportedMediaTypeException" });
+    },
+  );
+
+  it("429 ClientLimitExceededException for upstream throttling", async ({ expect }) => {
+    upstream.answer("/joinStorageSession", () => awsError(400, "ClientLimitExceededException"));
+    const response = await join({ channelArn: CHANNELS.demoCamera });
+    expect(response.headers.get("Retry-After")).toBe("1");
+    expect(await wire(response)).toMatchObject({ status: 429, type: "ClientLimitExceededException" });
+  });
+
+  it.for([
+    ["AccessDeniedException", 403],
+    ["UnrecognizedClientException", 403],
+    ["InvalidSignatureException", 403],
+    ["InternalFailure", 500],
+    ["ServiceUnavailable", 503],
+  ] as const)("502 with a generic message for upstream %s", async ([type, status], { expect }) => {
+    upstream.answer("/joinStorageSession", () => awsError(status, type, "secret upstream detail"));
+    const error = await wire(await join({ channelArn: CHANNELS.demoCamera }));
+    expect(error).toMatchObject({ status: 502, type: "BadGatewayException" });
+    expect(JSON.stringify(error.body)).not.toContain("secret upstream detail");
+  });
+
+  it("502 for a connection reset", async ({ expect }) => {
+    upstream.answer("/joinStorageSession", () => Promise.reject(new TypeError("Network connection lost.")));
+    expect(await wire(await join({ channelArn: CHANNELS.demoCamera }))).toMatchObject({ status: 502 });
+  });
+
+  it("503 with Retry-After when the limiter fails", async ({ expect }) => {
+    const broken = testEnv({ LIMITER: brokenLimiter("throw").namespace });
+    const response = await post(broken, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, key);
+    expect(response.headers.get("Retry-After")).toBe("1");
+    expect(await wire(response)).toMatchObject({ status: 503, type: "ServiceUnavailableException" });
+    expect(upstream.calls).toHaveLength(0);
+  });
+
+  it("504 GatewayTimeoutException when upstream does not answer in time", async ({ expect }) => {
+    upstream.answer("/joinStorageSession", hang);
+    expect(await wire(await join({ channelArn: CHANNELS.demoCamera }))).toMatchObject({
+      status: 504,
+      type: "GatewayTimeoutException",
+    });
+    expect(upstream.callsTo("/joinStorageSession")).toHaveLength(1);
+  });
+
+  it("500 InternalFailure naming no variable when configuration is invalid", async ({ expect }) => {
+    const invalid = testEnv({ AWS_SECRET_ACCESS_KEY: "" });
+    const error = await wire(
+      await post(invalid, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, key),
+    );
+    expect(error).toMatchObject({ status: 500, type: "InternalFailure" });
+    expect(JSON.stringify(error.body)).not.toContain("AWS_");
+  });
+});

@@ -1,0 +1,26 @@
+import type { RateLimiter } from "../../src/limiter/rate-limiter.ts";
+
+type Mode = "throw" | "hang" | "overloaded" | "retryable";
+
+/** A `LIMITER` binding whose objects fail in one way; `stubs` counts the stubs asked for. */
+export function brokenLimiter(mode: Mode): {
+  namespace: DurableObjectNamespace<RateLimiter>;
+  stubs: () => number;
+} {
+  let stubs = 0;
+  const fail = (): Promise<never> => {
+    if (mode === "hang") return new Promise<never>(() => {});
+    const error = Object.assign(new Error("limiter failed"), {
+      retryable: mode === "retryable",
+      overloaded: mode === "overloaded",
+    });
+    return Promise.reject(error);
+  };
+  const namespace = {
+    getByName: () => {
+      stubs++;
+      return { take: fail, peek: fail };
+    },
+  };
+  return { namespace: namespace as unknown as DurableObjectNamespace<RateLimiter>, stubs: () => stubs };
+}

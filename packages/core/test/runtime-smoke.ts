@@ -1,0 +1,88 @@
+/**
+ * @module The core smoke suite, the same code on Node, Deno, Bun (scripts/core-smoke.ts) and workerd
+ * (packages/worker/test/core-runtime-smoke.test.ts): sign + join against the emulator's in-process fetch handler.
+ */
+import { createClient, isKvsError, presignUrl, signRequest } from "@kvs-webrtc-storage/core";
+import { createEmulator } from "@kvs-webrtc-storage/testing";
+import { DEMO_CHANNELS, DEMO_CREDENTIALS } from "@kvs-webrtc-storage/testing/fixtures";
+
+const ORIGIN = "http://emulator.test";
+
+export interface SmokeResult {
+  readonly name: string;
+  readonly error?: string;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+/** Runs every smoke check and reports each one; never throws. */
+export async function runCoreSmoke(): Promise<SmokeResult[]> {
+  const emulator = createEmulator();
+  const fetch = (input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init));
+  const kvs = createClient({ credentials: DEMO_CREDENTIALS.operator, controlPlaneEndpoint: ORIGIN, fetch });
+  const channelArn = DEMO_CHANNELS.demoCamera.arn;
+
+  const checks: Record<string, () => Promise<void>> = {
+    "signRequest output is accepted by an independent SigV4 verifier": async () => {
+      const request = new Request(`${ORIGIN}/joinStorageSession`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ channelArn }),
+      });
+      const signed = await signRequest(request, { credentials: DEMO_CREDENTIALS.session, region: "us-west-2" });
+      const response = await emulator.fetch(signed);
+      check(response.status === 200, `expected 200, got ${response.status}: ${await response.text()}`);
+    },
+    "joinStorageSession discovers the WEBRTC endpoint and joins": async () => {
+      const { requestId } = await kvs.joinStorageSession({ channelArn: DEMO_CHANNELS.demoCamera2.arn });
+      check(requestId.length > 0, "no request id");
+    },
+    "joinStorageSessionAsViewer joins": async () => {
+      const { requestId } = await kvs.joinStorageSessionAsViewer({ channelArn, clientId: "smoke-viewer" });
+      check(requestId.length > 0, "no request id");
+    },
+    "getSignalingChannelEndpoint returns the requested endpoints": async () => {
+      const endpoints = await kvs.getSignalingChannelEndpoint({ channelArn, protocols: ["WSS", "HTTPS"], role: "MASTER" });
+      check(endpoints.WSS === "ws://emulator.test" && endpoints.HTTPS === ORIGIN, JSON.stringify(endpoints));
+    },
+    "a wrong secret is answered InvalidSignatureException": async () => {
+      const wrong = createClient({
+        credentials: { ...DEMO_CREDENTIALS.operator, secretAccessKey: "wrong-secret" },
+        endpoint: ORIGIN,
+        fetch,
+      });
+      const failure = await wrong.joinStorageSession({ channelArn: DEMO_CHANNELS.otherCamera.arn }).catch((e) => e);
+      check(isKvsError(failure, "InvalidSignatureException") && failure.status === 403, String(failure));
+    },
+    "invalid input fails before any network call": async () => {
+      const before = emulator.calls().length;
+      const failure = await kvs.joinStorageSession({ channelArn: "not-an-arn" }).catch((e) => e);
+      check(isKvsError(failure, "InvalidArgumentException"), String(failure));
+      check(emulator.calls().length === before, "the emulator was called");
+    },
+    "a channel without media storage is refused by the service": async () => {
+      const failure = await kvs.joinStorageSession({ channelArn: DEMO_CHANNELS.noStorageCamera.arn }).catch((e) => e);
+      check(isKvsError(failure, "InvalidArgumentException") && failure.status === 400, String(failure));
+    },
+    "presignUrl yields query authentication for the signaling endpoint": async () => {
+      const url = new URL("ws://emulator.test");
+      url.searchParams.set("X-Amz-ChannelARN", channelArn);
+      const signed = await presignUrl(url, { credentials: DEMO_CREDENTIALS.operator, region: "us-west-2", expiresIn: 299 });
+      check(/^[0-9a-f]{64}$/.test(signed.searchParams.get("X-Amz-Signature") ?? ""), signed.search);
+    },
+  };
+
+  const results: SmokeResult[] = [];
+  for (const [name, run] of Object.entries(checks)) {
+    try {
+      await run();
+      results.push({ name });
+    } catch (error) {
+      results.push({ name, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  emulator.close();
+  return results;
+}

@@ -1,0 +1,11 @@
+import { describe, expect, it } from "vitest";
+import { runCoreSmoke } from "../../core/test/runtime-smoke.ts";
+
+// the same checks scripts/core-smoke.ts runs on Node, Deno and Bun, here inside workerd
+describe("core smoke suite in workerd", () => {
+  it("signs and joins against the emulator", async () => {
+    const results = await runCoreSmoke();
+    expect(results.filter((result) => result.error !== undefined)).toEqual([]);
+    expect(results.length).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -3,7 +3,9 @@ import { runCoreSmoke } from "../packages/core/test/runtime-smoke.ts";
 
 const results = await runCoreSmoke();
 for (const result of results) {
-  console.log(`${result.error === undefined ? "✓" : "✗"} ${result.name}${result.error === undefined ? "" : `: ${result.error}`}`);
+  console.log(
+    `${result.error === undefined ? "✓" : "✗"} ${result.name}${result.error === undefined ? "" : `: ${result.error}`}`,
+  );
 }
 const failed = results.filter((result) => result.error !== undefined).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);

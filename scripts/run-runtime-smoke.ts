@@ -6,14 +6,27 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 const runtimes: Record<string, string[]> = {
   node: [process.execPath, "scripts/core-smoke.ts"],
-  deno: [bin("deno"), "run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", "scripts/core-smoke.ts"],
+  deno: [
+    bin("deno"),
+    "run",
+    "--quiet",
+    "--no-prompt",
+    "--allow-read",
+    "--allow-env",
+    "scripts/core-smoke.ts",
+  ],
   bun: [bin("bun"), "scripts/core-smoke.ts"],
 };
 
 let passed = 0;
 let failed = 0;
 for (const [runtime, [command = "", ...args]] of Object.entries(runtimes)) {
-  const run = spawnSync(command, args, { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
+  const run = spawnSync(command, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const output = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim();
   const ok = run.status === 0;
   const [, checksPassed = "0", checksFailed = "0"] = /(\d+) passed, (\d+) failed\s*$/.exec(output) ?? [];

@@ -31,7 +31,10 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ channelArn }),
       });
-      const signed = await signRequest(request, { credentials: DEMO_CREDENTIALS.session, region: "us-west-2" });
+      const signed = await signRequest(request, {
+        credentials: DEMO_CREDENTIALS.session,
+        region: "us-west-2",
+      });
       const response = await emulator.fetch(signed);
       check(response.status === 200, `expected 200, got ${response.status}: ${await response.text()}`);
     },
@@ -44,7 +47,11 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
       check(requestId.length > 0, "no request id");
     },
     "getSignalingChannelEndpoint returns the requested endpoints": async () => {
-      const endpoints = await kvs.getSignalingChannelEndpoint({ channelArn, protocols: ["WSS", "HTTPS"], role: "MASTER" });
+      const endpoints = await kvs.getSignalingChannelEndpoint({
+        channelArn,
+        protocols: ["WSS", "HTTPS"],
+        role: "MASTER",
+      });
       check(endpoints.WSS === "ws://emulator.test" && endpoints.HTTPS === ORIGIN, JSON.stringify(endpoints));
     },
     "a wrong secret is answered InvalidSignatureException": async () => {
@@ -53,7 +60,9 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
         endpoint: ORIGIN,
         fetch,
       });
-      const failure = await wrong.joinStorageSession({ channelArn: DEMO_CHANNELS.otherCamera.arn }).catch((e) => e);
+      const failure = await wrong
+        .joinStorageSession({ channelArn: DEMO_CHANNELS.otherCamera.arn })
+        .catch((e) => e);
       check(isKvsError(failure, "InvalidSignatureException") && failure.status === 403, String(failure));
     },
     "invalid input fails before any network call": async () => {
@@ -63,13 +72,19 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
       check(emulator.calls().length === before, "the emulator was called");
     },
     "a channel without media storage is refused by the service": async () => {
-      const failure = await kvs.joinStorageSession({ channelArn: DEMO_CHANNELS.noStorageCamera.arn }).catch((e) => e);
+      const failure = await kvs
+        .joinStorageSession({ channelArn: DEMO_CHANNELS.noStorageCamera.arn })
+        .catch((e) => e);
       check(isKvsError(failure, "InvalidArgumentException") && failure.status === 400, String(failure));
     },
     "presignUrl yields query authentication for the signaling endpoint": async () => {
       const url = new URL("ws://emulator.test");
       url.searchParams.set("X-Amz-ChannelARN", channelArn);
-      const signed = await presignUrl(url, { credentials: DEMO_CREDENTIALS.operator, region: "us-west-2", expiresIn: 299 });
+      const signed = await presignUrl(url, {
+        credentials: DEMO_CREDENTIALS.operator,
+        region: "us-west-2",
+        expiresIn: 299,
+      });
       check(/^[0-9a-f]{64}$/.test(signed.searchParams.get("X-Amz-Signature") ?? ""), signed.search);
     },
   };

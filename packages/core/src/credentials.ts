@@ -64,6 +64,13 @@ export function credentialSource(
       .finally(() => {
         refreshing = undefined;
       });
-    return refreshing;
+    try {
+      return await refreshing;
+    } catch (error) {
+      // an early refresh that fails is not fatal while the credentials we hold are still valid
+      const expiration = current?.expiration;
+      if (current !== undefined && expiration !== undefined && expiration.getTime() > now()) return current;
+      throw error;
+    }
   };
 }

@@ -27,6 +27,8 @@ export interface CallLog {
   record(call: CallRecord): void;
   list(): readonly CallRecord[];
   clear(): void;
+  /** Resolves once the log holds at least `count` calls: lets tests sync with a hung or in-flight request. */
+  waitFor(count: number): Promise<readonly CallRecord[]>;
 }
 
 /**
@@ -39,14 +41,22 @@ export interface CallLog {
  */
 export function createCallLog(): CallLog {
   let calls: CallRecord[] = [];
+  let waiters: { count: number; resolve: (calls: readonly CallRecord[]) => void }[] = [];
   return {
     record: (call) => {
       calls.push(call);
+      const ready = waiters.filter((waiter) => calls.length >= waiter.count);
+      waiters = waiters.filter((waiter) => calls.length < waiter.count);
+      for (const waiter of ready) waiter.resolve([...calls]);
     },
     list: () => [...calls],
     clear: () => {
       calls = [];
     },
+    waitFor: (count) =>
+      calls.length >= count
+        ? Promise.resolve([...calls])
+        : new Promise((resolve) => waiters.push({ count, resolve })),
   };
 }
 

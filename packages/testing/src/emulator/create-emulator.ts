@@ -34,6 +34,8 @@ export interface Emulator {
   /** Decides a signaling WebSocket upgrade; the host runtime then hands over the socket. */
   connectSignaling(request: Request): Promise<SignalingUpgrade>;
   calls(): readonly CallRecord[];
+  /** Resolves once `count` calls are logged (a hung request is logged when it starts hanging). */
+  waitForCalls(count: number): Promise<readonly CallRecord[]>;
   clearCalls(): void;
   inject(fault: FaultSpec): void;
   clearFaults(): void;
@@ -111,6 +113,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     fetch: async (request) =>
       new URL(request.url).pathname.startsWith("/_emulator/") ? admin.fetch(request) : awsFetch(request),
     connectSignaling: createSignalingConnector(state, deps),
+    waitForCalls: (count) => deps.log.waitFor(count),
     close: () => {
       deps.hangs.releaseAll();
       state.sockets.closeAll();

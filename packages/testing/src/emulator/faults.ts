@@ -26,7 +26,10 @@ export type FaultSpec = Fault & { readonly route?: string; readonly times?: numb
 /** The faults currently armed. */
 export interface FaultTable {
   inject(spec: FaultSpec): void;
-  /** The faults that apply to a request for `path`, in injection order; each use counts against `times`. */
+  /**
+   * The faults a request for `path` meets, in injection order: every matching latency up to the first
+   * other matching fault, which decides the answer. Only these count against their `times`.
+   */
   take(path: string): readonly Fault[];
   clear(): void;
 }
@@ -51,12 +54,16 @@ export function createFaultTable(): FaultTable {
       armed.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
     },
     take: (path) => {
-      const matching = armed.filter(
-        ({ spec }) => spec.route === undefined || spec.route === "*" || spec.route === path,
-      );
-      for (const entry of matching) entry.remaining -= 1;
+      const used: Armed[] = [];
+      for (const entry of armed) {
+        const { route, kind } = entry.spec;
+        if (route !== undefined && route !== "*" && route !== path) continue;
+        used.push(entry);
+        if (kind !== "latency") break;
+      }
+      for (const entry of used) entry.remaining -= 1;
       armed = armed.filter((entry) => entry.remaining > 0);
-      return matching.map(({ spec }) => spec);
+      return used.map(({ spec }) => spec);
     },
     clear: () => {
       armed = [];

@@ -1,0 +1,103 @@
+import { describe, it } from "vitest";
+import { errorOf, ORIGIN, presignConnect } from "../../test/signing.ts";
+import { DEMO_CHANNELS, DEMO_CREDENTIALS, DEMO_NOW } from "../fixtures/demo-data.ts";
+import { createEmulator } from "./create-emulator.ts";
+import type { SignalingSocket } from "./signaling-sockets.ts";
+
+const { demoCamera } = DEMO_CHANNELS;
+function silentSocket(): SignalingSocket & { readonly closedWith: () => number | undefined } {
+  let closedWith: number | undefined;
+  return {
+    send: () => {},
+    close: (code) => {
+      closedWith = code;
+    },
+    closedWith: () => closedWith,
+  };
+}
+
+async function connect(url: string, now = DEMO_NOW) {
+  return createEmulator({ now: () => now }).connectSignaling(new Request(url));
+}
+
+describe("ConnectAsMaster / ConnectAsViewer", () => {
+  it("accepts a valid presigned URL, with or without a session token", async ({ expect }) => {
+    for (const credentials of [DEMO_CREDENTIALS.operator, DEMO_CREDENTIALS.session]) {
+      const master = await connect(await presignConnect(ORIGIN, demoCamera.arn, { credentials }));
+      expect(master).toMatchObject({ ok: true, peer: { role: "master", channelArn: demoCamera.arn } });
+      const viewer = await connect(
+        await presignConnect(ORIGIN, demoCamera.arn, { credentials, clientId: "v-1" }),
+      );
+      expect(viewer).toMatchObject({ ok: true, peer: { role: "viewer", clientId: "v-1" } });
+    }
+  });
+
+  it("refuses an expired URL, a wrong signature, or a header signature with 403", async ({ expect }) => {
+    const url = await presignConnect(ORIGIN, demoCamera.arn, { expiresSeconds: 60 });
+    const expired = await connect(url, DEMO_NOW + 61_000);
+    const forged = new URL(url);
+    forged.searchParams.set("X-Amz-Signature", "0".repeat(64));
+    const tampered = new URL(url);
+    tampered.searchParams.set("X-Amz-ClientId", "sneaky");
+    const cases = [
+      [expired, "InvalidSignatureException"],
+      [await connect(forged.toString()), "InvalidSignatureException"],
+      [await connect(tampered.toString()), "InvalidSignatureException"],
+      [
+        await connect(`${ORIGIN}/?X-Amz-ChannelARN=${encodeURIComponent(demoCamera.arn)}`),
+        "MissingAuthenticationTokenException",
+      ],
+    ] as const;
+    for (const [upgrade, code] of cases) {
+      if (upgrade.ok) throw new Error("expected a refusal");
+      expect(await errorOf(upgrade.response)).toMatchObject({
+        status: 403,
+        code,
+        body: { Message: expect.any(String) },
+      });
+    }
+  });
+
+  it("refuses bad arguments with 400 and an unknown channel with 404", async ({ expect }) => {
+    const badArn = await connect(
+      await presignConnect(ORIGIN, "arn:aws:kinesisvideo:us-west-2:111122223333:nope"),
+    );
+    const badClient = await connect(await presignConnect(ORIGIN, demoCamera.arn, { clientId: "a b" }));
+    const unknown = await connect(await presignConnect(ORIGIN, `${demoCamera.arn}0`));
+    for (const [upgrade, status] of [
+      [badArn, 400],
+      [badClient, 400],
+      [unknown, 404],
+    ] as const) {
+      if (upgrade.ok) throw new Error("expected a refusal");
+      expect(upgrade.response.status).toBe(status);
+    }
+  });
+
+  it("refuses a second master while the first is connected, and admits one after it leaves", async ({
+    expect,
+  }) => {
+    const emulator = createEmulator({ now: () => DEMO_NOW });
+    const url = await presignConnect(ORIGIN, demoCamera.arn);
+    const first = await emulator.connectSignaling(new Request(url));
+    if (!first.ok) throw new Error("first master refused");
+    const connection = first.accept(silentSocket());
+    const second = await emulator.connectSignaling(new Request(url));
+    expect(second.ok ? 101 : second.response.status).toBe(403);
+    connection.closed();
+    expect((await emulator.connectSignaling(new Request(url))).ok).toBe(true);
+    expect(emulator.calls().map((call) => call.status)).toEqual([101, 403, 101]);
+  });
+
+  it("closes every socket when the emulator closes", async ({ expect }) => {
+    const emulator = createEmulator({ now: () => DEMO_NOW });
+    const upgrade = await emulator.connectSignaling(
+      new Request(await presignConnect(ORIGIN, demoCamera.arn)),
+    );
+    if (!upgrade.ok) throw new Error("refused");
+    const socket = silentSocket();
+    upgrade.accept(socket);
+    emulator.close();
+    expect(socket.closedWith()).toBe(1001);
+  });
+});

@@ -1,11 +1,21 @@
-import { presignUrl } from "@kvs-webrtc-storage/core";
+import { type KvsClient, presignUrl } from "@kvs-webrtc-storage/core";
 import { IceServerCache, toRtcIceServers } from "../upstream/ice-server-cache.ts";
 import { kvsClientFor } from "../upstream/kvs-clients.ts";
 import { forwardingFailed } from "../upstream/upstream-failure.ts";
 import { parseDeviceSession } from "./inputs.ts";
 import type { Operation } from "./operation.ts";
 
-const iceServers = new IceServerCache();
+// Per client, hence per configuration and region, like core's endpoint cache.
+const iceCaches = new WeakMap<KvsClient, IceServerCache>();
+
+function iceCacheFor(client: KvsClient): IceServerCache {
+  let cache = iceCaches.get(client);
+  if (cache === undefined) {
+    cache = new IceServerCache(client);
+    iceCaches.set(client, cache);
+  }
+  return cache;
+}
 
 /**
  * `POST /v1/device-session`: everything a credential-less device needs before its join — a presigned
@@ -45,7 +55,7 @@ export const deviceSessionOperation: Operation = {
           expiresIn: config.presignExpiresSeconds,
           date: new Date(nowMs),
         }),
-        iceServers.get(client, channel.arn, role, signal, nowMs),
+        iceCacheFor(client).get(channel.arn, role, signal, nowMs),
       ]);
       const expiresAtMs = Math.min(
         nowMs + config.presignExpiresSeconds * 1000,

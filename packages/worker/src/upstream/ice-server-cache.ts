@@ -24,16 +24,20 @@ const MAX_ENTRIES = 1000;
  *
  * @example
  * ```ts
- * const cache = new IceServerCache();
- * const { servers, expiresAtMs } = await cache.get(client, channelArn, "VIEWER", signal, Date.now());
+ * const cache = new IceServerCache(client);
+ * const { servers, expiresAtMs } = await cache.get(channelArn, "VIEWER", signal, Date.now());
  * ```
  */
 export class IceServerCache {
+  #client: KvsClient;
   #entries = new Map<string, Entry>();
+
+  constructor(client: KvsClient) {
+    this.#client = client;
+  }
 
   /** The channel's TURN servers and when the earliest of their credentials expires. */
   async get(
-    client: KvsClient,
     channelArn: string,
     role: "MASTER" | "VIEWER",
     signal: AbortSignal,
@@ -42,13 +46,12 @@ export class IceServerCache {
     const key = `${channelArn}\n${role}`;
     let entry = this.#entries.get(key);
     const usable = entry?.pending || (entry?.expiresAtMs ?? nowMs) - MIN_REMAINING_MS > nowMs;
-    if (entry === undefined || !usable) entry = this.#fetch(client, key, channelArn, role, signal, nowMs);
+    if (entry === undefined || !usable) entry = this.#fetch(key, channelArn, role, signal, nowMs);
     const servers = await entry.servers;
     return { servers, expiresAtMs: entry.expiresAtMs };
   }
 
   #fetch(
-    client: KvsClient,
     key: string,
     channelArn: string,
     role: "MASTER" | "VIEWER",
@@ -56,12 +59,14 @@ export class IceServerCache {
     nowMs: number,
   ): Entry {
     const entry: Entry = { servers: Promise.resolve([]), expiresAtMs: undefined, pending: true };
-    entry.servers = client.getIceServerConfig({ channelArn, role }, { signal }).then(({ iceServers }) => {
-      const ttlMs = Math.min(...iceServers.map((server) => server.ttl * 1000));
-      entry.expiresAtMs = Number.isFinite(ttlMs) ? nowMs + ttlMs : undefined;
-      entry.pending = false;
-      return iceServers;
-    });
+    entry.servers = this.#client
+      .getIceServerConfig({ channelArn, role }, { signal })
+      .then(({ iceServers }) => {
+        const ttlMs = Math.min(...iceServers.map((server) => server.ttl * 1000));
+        entry.expiresAtMs = Number.isFinite(ttlMs) ? nowMs + ttlMs : undefined;
+        entry.pending = false;
+        return iceServers;
+      });
     entry.servers.catch(() => {
       if (this.#entries.get(key) === entry) this.#entries.delete(key);
     });

@@ -1,0 +1,90 @@
+import { describe, it } from "vitest";
+import { loadConfig } from "../src/config/config.ts";
+import type { Env } from "../src/env.ts";
+import { send, testEnv } from "./support/worker.ts";
+
+describe("configuration", () => {
+  it("accepts the defaults and fills in the documented limits", ({ expect }) => {
+    const result = loadConfig(testEnv());
+    expect(result.ok && result.config.limits).toEqual({
+      joinPerSecond: 2,
+      deviceSessionPerSecond: 3,
+      accountJoinPerSecond: 50,
+      authFailuresPerMinute: 10,
+    });
+    expect(result.ok && result.config.controlPlaneOrigin).toBeUndefined();
+  });
+
+  it.for([
+    ["ALLOWED_REGIONS", ""],
+    ["ALLOWED_REGIONS", "us-west-2,Mars"],
+    ["CONTROL_PLANE_ORIGIN", "http://kinesisvideo.us-west-2.amazonaws.com"],
+    ["CONTROL_PLANE_ORIGIN", "https://user:pw@kinesisvideo.example"],
+    ["CONTROL_PLANE_ORIGIN", "https://kinesisvideo.example/path"],
+    ["EMULATOR_ORIGIN", "http://emulator.example:8790"],
+    ["EMULATOR_ORIGIN", "not a url"],
+    ["JOIN_LIMIT_PER_SECOND", "0"],
+    ["JOIN_LIMIT_PER_SECOND", "2.5"],
+    ["DEVICE_SESSION_LIMIT_PER_SECOND", "many"],
+    ["ACCOUNT_JOIN_LIMIT_PER_SECOND", "-1"],
+    ["AUTH_FAILURE_LIMIT_PER_MINUTE", "100000"],
+    ["LIMITER_TIMEOUT_MS", "5000"],
+    ["UPSTREAM_TIMEOUT_MS", "60000"],
+    ["PRESIGN_EXPIRES_SECONDS", "3600"],
+    ["AWS_ACCESS_KEY_ID", "not-a-key-secret-value"],
+    ["AWS_SECRET_ACCESS_KEY", "short-secret"],
+  ] as const)("names %s once, without its value, when it is %j", ([name, value], { expect }) => {
+    const result = loadConfig(testEnv({ [name]: value } as Partial<Env>));
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+    if (value.length > 3) expect(problems[0]).not.toContain(value);
+  });
+
+  it("reports every invalid variable, one message each", ({ expect }) => {
+    const result = loadConfig(
+      testEnv({
+        ALLOWED_REGIONS: "",
+        JOIN_LIMIT_PER_SECOND: "x",
+        AWS_ACCESS_KEY_ID: "",
+        AWS_SECRET_ACCESS_KEY: "",
+      }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.split(":")[0])).toEqual([
+      "ALLOWED_REGIONS",
+      "JOIN_LIMIT_PER_SECOND",
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+    ]);
+  });
+
+  it("accepts a loopback emulator origin and an https control plane", ({ expect }) => {
+    const result = loadConfig(
+      testEnv({
+        EMULATOR_ORIGIN: "http://127.0.0.1:8790/",
+        CONTROL_PLANE_ORIGIN: "https://kinesisvideo-fips.us-west-2.amazonaws.com",
+      }),
+    );
+    expect(result.ok && [result.config.emulatorOrigin, result.config.controlPlaneOrigin]).toEqual([
+      "http://127.0.0.1:8790",
+      "https://kinesisvideo-fips.us-west-2.amazonaws.com",
+    ]);
+  });
+});
+
+describe("GET /healthz", () => {
+  it("reports the version and a valid configuration without authentication", async ({ expect }) => {
+    const response = await send(testEnv(), "/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", version: "0.1.0", configuration: "valid" });
+  });
+
+  it("answers 503 for an invalid configuration, naming no variable or value", async ({ expect }) => {
+    const response = await send(testEnv({ AWS_SECRET_ACCESS_KEY: "tiny" }), "/healthz");
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(text).not.toMatch(/AWS_|tiny/);
+    expect(JSON.parse(text)).toMatchObject({ configuration: "invalid" });
+  });
+});

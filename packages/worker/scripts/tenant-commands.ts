@@ -1,0 +1,105 @@
+import { generateTenantKey } from "../src/auth/tenant-key.ts";
+import {
+  type ChannelGrant,
+  parseTenantRecord,
+  type TenantRecord,
+  tenantStorageKey,
+} from "../src/auth/tenant-record.ts";
+import type { KvStore } from "./wrangler-kv.ts";
+
+/** What `add` needs besides the tenant id. */
+export interface NewTenant {
+  channels: ChannelGrant[];
+  roles: TenantRecord["roles"];
+  limits?: TenantRecord["limits"];
+}
+
+/**
+ * Parses a `--channel` value: `<account>/<region>/<channel-name glob>`.
+ *
+ * @example
+ * ```ts
+ * parseGrant("111122223333/us-west-2/demo-camera*");
+ * ```
+ */
+export function parseGrant(value: string): ChannelGrant {
+  const [accountId = "", region = "", channelName = "", ...rest] = value.split("/");
+  if (rest.length > 0) throw new Error(`--channel ${value}: expected <account>/<region>/<channel-name glob>`);
+  return { accountId, region, channelName };
+}
+
+/**
+ * Creates a tenant and returns its key — the only time the key exists outside the device.
+ *
+ * @example
+ * ```ts
+ * const key = await addTenant(kv, "acme", { channels: [parseGrant("111122223333/us-west-2/acme-*")], roles: ["MASTER"] });
+ * ```
+ */
+export async function addTenant(kv: KvStore, tenantId: string, spec: NewTenant): Promise<string> {
+  if (kv.get(tenantStorageKey(tenantId)) !== undefined) throw new Error(`tenant ${tenantId} already exists`);
+  const { key, secretHash } = await generateTenantKey(tenantId);
+  const record = { tenantId, keyHashes: [secretHash], ...spec, disabled: false };
+  save(kv, record);
+  return key;
+}
+
+/**
+ * Issues a new key; the previous one keeps working until the next rotation (or `dropPrevious`).
+ *
+ * @example
+ * ```ts
+ * const key = await rotateTenant(kv, "acme", { dropPrevious: false });
+ * ```
+ */
+export async function rotateTenant(kv: KvStore, tenantId: string, options: { dropPrevious: boolean }) {
+  const record = load(kv, tenantId);
+  const { key, secretHash } = await generateTenantKey(tenantId);
+  const previous = options.dropPrevious ? [] : record.keyHashes.slice(0, 1);
+  save(kv, { ...record, keyHashes: [secretHash, ...previous] });
+  return key;
+}
+
+/**
+ * Sets or clears a tenant's disabled flag (refused within a minute, the registry's edge cache TTL).
+ *
+ * @example
+ * ```ts
+ * setDisabled(kv, "acme", true);
+ * ```
+ */
+export function setDisabled(kv: KvStore, tenantId: string, disabled: boolean): void {
+  save(kv, { ...load(kv, tenantId), disabled });
+}
+
+/**
+ * Summaries of every tenant, without key hashes.
+ *
+ * @example
+ * ```ts
+ * for (const line of listTenants(kv)) console.log(line);
+ * ```
+ */
+export function listTenants(kv: KvStore): string[] {
+  return kv.list("tenant:").map((name) => {
+    const record = parseTenantRecord(kv.get(name));
+    if (record === undefined) return `${name}  (invalid record)`;
+    const channels = record.channels.map((g) => `${g.accountId}/${g.region}/${g.channelName}`).join(",");
+    const limits = record.limits === undefined ? "" : `  limits=${JSON.stringify(record.limits)}`;
+    const state = record.disabled ? "disabled" : "enabled";
+    return `${record.tenantId}  ${state}  keys=${record.keyHashes.length}  roles=${record.roles.join(",")}  channels=${channels}${limits}`;
+  });
+}
+
+function load(kv: KvStore, tenantId: string): TenantRecord {
+  const record = parseTenantRecord(kv.get(tenantStorageKey(tenantId)));
+  if (record === undefined) throw new Error(`tenant ${tenantId} not found (or its record is invalid)`);
+  return record;
+}
+
+function save(kv: KvStore, record: unknown): void {
+  const valid = parseTenantRecord(record);
+  if (valid === undefined)
+    throw new Error("the tenant record is invalid; check ids, channels, roles and limits");
+  kv.put(tenantStorageKey(valid.tenantId), JSON.stringify(valid));
+}

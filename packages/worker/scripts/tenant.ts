@@ -1,0 +1,87 @@
+/** @module `npm run tenant -- add|list|rotate|disable|enable … [--local|--remote]`: the tenant registry CLI. */
+import { parseArgs } from "node:util";
+import { isKeyId } from "../src/auth/tenant-key.ts";
+import { ROLES, type Role } from "../src/auth/tenant-record.ts";
+import { addTenant, listTenants, parseGrant, rotateTenant, setDisabled } from "./tenant-commands.ts";
+import { wranglerKv } from "./wrangler-kv.ts";
+
+const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
+  add <tenant-id> --channel <account>/<region>/<glob> [--channel …] [--role MASTER|VIEWER …]
+                  [--join-limit <per-second>] [--device-session-limit <per-second>]
+  list
+  rotate <tenant-id> [--drop-previous]
+  disable <tenant-id>
+  enable <tenant-id>
+The registry is local (wrangler dev's state) unless --remote is given. A new key is printed once.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    local: { type: "boolean" },
+    remote: { type: "boolean" },
+    channel: { type: "string", multiple: true },
+    role: { type: "string", multiple: true },
+    "join-limit": { type: "string" },
+    "device-session-limit": { type: "string" },
+    "drop-previous": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+async function main(): Promise<void> {
+  const [command, tenantId = ""] = positionals;
+  if (values.help || command === undefined) return console.log(USAGE);
+  if (values.local && values.remote) throw new Error("choose --local or --remote, not both");
+  const kv = wranglerKv(values.remote ? "remote" : "local");
+  if (command === "list") {
+    for (const line of listTenants(kv)) console.log(line);
+    return;
+  }
+  if (!isKeyId(tenantId)) throw new Error("tenant id: lower-case letters, digits and dashes (at most 63)");
+  switch (command) {
+    case "add":
+      return printKey(await addTenant(kv, tenantId, newTenant()));
+    case "rotate":
+      return printKey(await rotateTenant(kv, tenantId, { dropPrevious: values["drop-previous"] === true }));
+    case "disable":
+    case "enable":
+      setDisabled(kv, tenantId, command === "disable");
+      return console.log(`tenant ${tenantId} ${command}d`);
+    default:
+      throw new Error(`unknown command ${command}\n${USAGE}`);
+  }
+}
+
+function newTenant() {
+  const channels = (values.channel ?? []).map(parseGrant);
+  if (channels.length === 0) throw new Error("add needs at least one --channel <account>/<region>/<glob>");
+  const roles = values.role ?? [...ROLES];
+  if (!roles.every((role): role is Role => (ROLES as readonly string[]).includes(role))) {
+    throw new Error("--role must be MASTER or VIEWER");
+  }
+  const join = optionalInteger(values["join-limit"], "--join-limit");
+  const deviceSession = optionalInteger(values["device-session-limit"], "--device-session-limit");
+  const limits = {
+    ...(join && { joinPerSecond: join }),
+    ...(deviceSession && { deviceSessionPerSecond: deviceSession }),
+  };
+  return { channels, roles, ...(Object.keys(limits).length > 0 && { limits }) };
+}
+
+function optionalInteger(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a positive whole number`);
+  return number;
+}
+
+function printKey(key: string): void {
+  // The key goes to stdout alone, so it can be piped straight into a secret store.
+  console.error("New tenant key (shown once; store it on the device now):");
+  console.log(key);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

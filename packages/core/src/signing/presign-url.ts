@@ -1,7 +1,8 @@
 /** @module SigV4 query-string signing (presigned URLs), e.g. the signaling WebSocket's ConnectAsMaster. */
 import { credentialSource } from "../credentials.ts";
-import { CachingSigner, toAmzDate } from "./caching-signer.ts";
+import { CachingSigner } from "./caching-signer.ts";
 import { checkRegion, requireInteger, type SignOptions } from "./sign-request.ts";
+import { toAmzDate } from "./signing-key.ts";
 
 // SigV4 caps presigned URLs at seven days
 const MAX_EXPIRES_SECONDS = 604_800;

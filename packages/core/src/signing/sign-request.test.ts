@@ -98,6 +98,29 @@ describe("signRequest", () => {
     expect(signed.headers.get("authorization")).toContain("SignedHeaders=host;x-amz-date,");
   });
 
+  it("signs a repeated request shape exactly as aws4fetch does at every new time", async () => {
+    const session = { ...credentials, sessionToken: "token-abc" };
+    const headers = { "content-type": "application/json", "x-custom": "  a   b " };
+    for (const iso of ["2026-11-22T10:00:00Z", "2026-11-22T10:00:01Z", "2026-11-23T00:00:00Z"]) {
+      const when = new Date(iso);
+      const signed = await signRequest(
+        { method: "POST", url, headers, body },
+        { credentials: session, region: "us-west-2", date: when },
+      );
+      const reference = await new AwsV4Signer({
+        method: "POST",
+        url,
+        headers,
+        body,
+        ...session,
+        service: "kinesisvideo",
+        region: "us-west-2",
+        datetime: iso.replace(/[-:]/g, ""),
+      }).sign();
+      expect(Object.fromEntries(signed.headers)).toEqual(Object.fromEntries(reference.headers));
+    }
+  });
+
   it("keeps cached keys apart per secret, region and day", async () => {
     const sign = async (secretAccessKey: string, region: string, when: Date) =>
       (

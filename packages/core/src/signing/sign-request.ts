@@ -1,7 +1,9 @@
 /** @module SigV4 header signing of one request. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { invalidArgument } from "../errors/kvs-error.ts";
-import { CachingSigner, toAmzDate } from "./caching-signer.ts";
+import { buildTemplate, cachedTemplate, type TemplateInput, templateKey } from "./canonical-template.ts";
+import { sha256Hex } from "./sha256.ts";
+import { signHex, signingKeyFor, toAmzDate } from "./signing-key.ts";
 
 /** Options for `signRequest` and `presignUrl`. */
 export interface SignOptions {
@@ -46,25 +48,33 @@ export async function signParts(
   credentials: Credentials,
   options: Omit<SignOptions, "credentials">,
 ): Promise<SignedRequest> {
-  const signer = new CachingSigner({
-    method: request.method ?? "GET",
+  const region = checkRegion(options.region);
+  const service = options.service ?? "kinesisvideo";
+  const datetime = toAmzDate(options.date ?? new Date());
+  const input: TemplateInput = {
+    method: request.method ?? (request.body ? "POST" : "GET"),
     url: request.url.toString(),
-    ...(request.headers === undefined ? {} : { headers: request.headers }),
+    headers: request.headers,
     body: request.body ?? null,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-    service: options.service ?? "kinesisvideo",
-    region: checkRegion(options.region),
-    datetime: toAmzDate(options.date ?? new Date()),
-  });
-  const signed = await signer.sign();
-  return {
-    method: signed.method,
-    url: signed.url.toString(),
-    headers: signed.headers,
-    body: request.body ?? null,
+    region,
+    service,
+    allHeaders: options.allHeaders === true,
   };
+  const key = templateKey(input, credentials);
+  const template =
+    (key === undefined ? undefined : cachedTemplate(key)) ??
+    (await buildTemplate(input, credentials, datetime, key));
+  const scope = `${datetime.slice(0, 8)}/${region}/${service}/aws4_request`;
+  const canonicalHash = sha256Hex(`${template.before}${datetime}${template.after}`);
+  const signingKey = await signingKeyFor(credentials.secretAccessKey, datetime.slice(0, 8), region, service);
+  const signature = await signHex(signingKey, `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${canonicalHash}`);
+  const headers = new Headers(template.headers as [string, string][]);
+  headers.set("x-amz-date", datetime);
+  headers.set(
+    "authorization",
+    `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${template.signedHeaders}, Signature=${signature}`,
+  );
+  return { method: template.method, url: template.url, headers, body: request.body ?? null };
 }
 
 /**

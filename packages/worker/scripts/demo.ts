@@ -1,0 +1,47 @@
+import { DEMO_ACCOUNT, DEMO_CHANNELS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
+import { hashSecret } from "../src/auth/tenant-key.ts";
+import { type TenantRecord, tenantStorageKey } from "../src/auth/tenant-record.ts";
+import type { KvStore } from "./wrangler-kv.ts";
+
+/** The demo tenant's key: documented, hence worthless, and only ever written to local state. */
+export const DEMO_TENANT_KEY = "demo.local-demo-secret-not-for-production";
+
+/**
+ * Writes the demo tenant (demo-camera* channels of the demo account, both roles) to a local registry.
+ *
+ * @example
+ * ```ts
+ * await seedDemoTenant(wranglerKv("local"));
+ * ```
+ */
+export async function seedDemoTenant(kv: KvStore): Promise<void> {
+  const [tenantId = "", secret = ""] = DEMO_TENANT_KEY.split(".");
+  const record: TenantRecord = {
+    tenantId,
+    keyHashes: [await hashSecret(secret)],
+    channels: [{ accountId: DEMO_ACCOUNT, region: DEMO_REGION, channelName: "demo-camera*" }],
+    roles: ["MASTER", "VIEWER"],
+    disabled: false,
+  };
+  kv.put(tenantStorageKey(tenantId), JSON.stringify(record));
+}
+
+/**
+ * Ready-to-paste requests against a local proxy.
+ *
+ * @example
+ * ```ts
+ * console.log(demoCurl("http://127.0.0.1:8787"));
+ * ```
+ */
+export function demoCurl(origin: string): string {
+  const headers = `-H 'Authorization: Bearer ${DEMO_TENANT_KEY}' -H 'Content-Type: application/json'`;
+  const arn = DEMO_CHANNELS.demoCamera.arn;
+  return [
+    `curl -i -X POST ${origin}/joinStorageSession ${headers} \\`,
+    `  -d '{"channelArn":"${arn}"}'`,
+    "",
+    `curl -s -X POST ${origin}/v1/device-session ${headers} \\`,
+    `  -d '{"channelArn":"${arn}","role":"VIEWER","clientId":"viewer-1"}'`,
+  ].join("\n");
+}

@@ -18,6 +18,8 @@ export interface SignOptions {
   readonly region?: string;
   readonly service?: string;
   readonly signedAt?: number;
+  /** Where the request goes; default {@link ORIGIN}. */
+  readonly origin?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function signedPost(path: string, body: unknown, options: SignOptio
     region: options.region ?? DEMO_REGION,
     retries: 0,
   });
-  return client.sign(`${ORIGIN}${path}`, {
+  return client.sign(`${options.origin ?? ORIGIN}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),

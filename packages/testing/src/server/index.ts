@@ -1,0 +1,1 @@
+export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from "./start-emulator.ts";

@@ -1,0 +1,31 @@
+/** What the `emulator` command was asked for. */
+export interface CliOptions {
+  readonly port: number;
+  readonly host: string;
+}
+
+/**
+ * Reads `--port N` / `--port=N` / `--host H` and the `EMULATOR_PORT` variable; flags win over the variable.
+ *
+ * @example
+ * parseCliOptions(["--port", "9000"], {}, 8790); // { port: 9000, host: "127.0.0.1" }
+ */
+export function parseCliOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  defaultPort: number,
+): CliOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const [name = "", inline] = arg.split("=", 2);
+    if (name !== "--port" && name !== "--host") throw new Error(`unknown argument: ${arg}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    flags.set(name, value);
+  }
+  const rawPort = flags.get("--port") ?? env.EMULATOR_PORT ?? String(defaultPort);
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: ${rawPort}`);
+  return { port, host: flags.get("--host") ?? "127.0.0.1" };
+}

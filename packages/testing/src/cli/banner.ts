@@ -1,0 +1,41 @@
+import type { DataSet } from "../emulator/data-set.ts";
+
+/**
+ * What `npm run emulator` prints: the demo channels and credentials (fixtures, not secrets) and a curl
+ * that works against it.
+ *
+ * @example
+ * console.log(banner("http://127.0.0.1:8790", demoDataSet()));
+ */
+export function banner(url: string, data: DataSet): string {
+  const operator = data.credentials.find((credential) => credential.sessionToken === undefined);
+  const channel = data.channels.find((candidate) => candidate.mediaStorage);
+  const lines = [
+    `KVS emulator listening on ${url}`,
+    "",
+    "Channels:",
+    ...data.channels.map((c) => `  ${c.arn}  media storage ${c.mediaStorage ? "ENABLED" : "DISABLED"}`),
+    "",
+    "Credentials (demo fixtures, not secrets):",
+    ...data.credentials.map((c) => {
+      const token = c.sessionToken === undefined ? "" : `  session token ${c.sessionToken}`;
+      const expired = c.expiresAt === undefined ? "" : "  (expired: answers ExpiredTokenException)";
+      return `  ${c.accessKeyId}  ${c.secretAccessKey}${token}${expired}`;
+    }),
+  ];
+  if (operator && channel) {
+    lines.push(
+      "",
+      "Try:",
+      `  curl --aws-sigv4 "aws:amz:${channel.region}:kinesisvideo" --user ${operator.accessKeyId}:${operator.secretAccessKey} \\`,
+      `    -H "content-type: application/json" -d '{"channelArn":"${channel.arn}"}' \\`,
+      `    -i ${url}/joinStorageSession`,
+    );
+  }
+  lines.push(
+    "",
+    `Control: GET|DELETE ${url}/_emulator/calls  POST ${url}/_emulator/faults  POST ${url}/_emulator/reset`,
+    "Ctrl-C stops the emulator.",
+  );
+  return lines.join("\n");
+}

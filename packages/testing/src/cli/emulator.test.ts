@@ -1,0 +1,33 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "vitest";
+
+const entry = fileURLToPath(new URL("./emulator.ts", import.meta.url));
+
+describe("npm run emulator", () => {
+  it("prints the demo data and a curl, serves, and stops cleanly on SIGTERM", async ({ expect }) => {
+    const child = spawn(process.execPath, [entry, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      let output = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match?.[1] && output.includes("Ctrl-C")) resolve(match[1]);
+        });
+        child.once("exit", () => reject(new Error(`exited early: ${output}`)));
+      });
+      expect(output).toContain(
+        "arn:aws:kinesisvideo:us-west-2:111122223333:channel/demo-camera/1700000000000",
+      );
+      expect(output).toContain("AKIAEMULATOROPERATOR  emulator-operator-secret-not-for-production");
+      expect(output).toContain('curl --aws-sigv4 "aws:amz:us-west-2:kinesisvideo"');
+      const calls = await fetch(`${url}/_emulator/calls`, { headers: { connection: "close" } });
+      expect(await calls.json()).toEqual([]);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+});

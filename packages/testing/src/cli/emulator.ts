@@ -1,0 +1,30 @@
+import { demoDataSet, EMULATOR_PORT } from "../fixtures/demo-data.ts";
+import { startEmulator } from "../server/start-emulator.ts";
+import { parseCliOptions } from "./args.ts";
+import { banner } from "./banner.ts";
+
+/** `npm run emulator`: the demo emulator on port 8790 (`--port N`, `EMULATOR_PORT`) until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const options = parseCliOptions(process.argv.slice(2), process.env, EMULATOR_PORT);
+  const running = await startEmulator({ ...options, dataSet: demoDataSet() });
+  console.log(banner(running.url, demoDataSet()));
+  const stop = (signal: NodeJS.Signals) => {
+    console.log(`\n${signal}: closing the emulator`);
+    running.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -22,10 +22,17 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfig } })],
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: wranglerConfig },
+            // The emulator runs in Node (global setup); the Worker under test reaches it over loopback.
+            miniflare: { bindings: { TEST_EMULATOR_ORIGIN: inject<string>("emulatorOrigin") } },
+          })),
+        ],
         test: {
           name: "worker",
           include: ["packages/worker/test/**/*.test.ts"],
+          globalSetup: ["packages/worker/test/global-setup.ts"],
         },
       },
     ],

@@ -2,6 +2,9 @@ import type { Env as WorkerEnv } from "../src/env.ts";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {}
+    interface Env extends WorkerEnv {
+      /** Origin of the emulator started by global-setup.ts. */
+      TEST_EMULATOR_ORIGIN: string;
+    }
   }
 }

@@ -1,5 +1,6 @@
-import { env, evictDurableObject, reset, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, reset, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
+import type { Env } from "../src/env.ts";
 import type { RateLimiter } from "../src/limiter/rate-limiter.ts";
 import { type FakeUpstream, fakeUpstream } from "./support/fake-upstream.ts";
 import { brokenLimiter } from "./support/limiters.ts";
@@ -23,7 +24,7 @@ afterEach(async () => {
   await reset();
 });
 
-const join = (bindings: Cloudflare.Env, channelArn: string = CHANNELS.demoCamera) =>
+const join = (bindings: Env, channelArn: string = CHANNELS.demoCamera) =>
   post(bindings, "/joinStorageSession", { channelArn }, key);
 
 async function statuses(responses: Promise<Response>[]): Promise<number[]> {
@@ -128,6 +129,21 @@ describe("durability", () => {
       state.storage.sql.exec<{ tokens: number }>("SELECT tokens FROM buckets WHERE name = 'join'").one(),
     );
     expect(stored.tokens).toBe(0);
+  });
+});
+
+describe("storage hygiene", () => {
+  it("drops refilled buckets on its alarm and keeps serving afterwards", async ({ expect }) => {
+    const bindings = testEnv();
+    await statuses([join(bindings), join(bindings)]);
+    const stub = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
+    vi.setSystemTime(START + 1000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const rows = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
+      state.storage.sql.exec("SELECT * FROM buckets").toArray(),
+    );
+    expect(rows).toHaveLength(0);
+    expect((await join(bindings)).status).toBe(200);
   });
 });
 

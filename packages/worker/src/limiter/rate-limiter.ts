@@ -26,11 +26,7 @@ export class RateLimiter extends DurableObject {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(
-      `CREATE TABLE IF NOT EXISTS buckets (
-        name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at_ms INTEGER NOT NULL,
-        quota REAL NOT NULL, window_seconds REAL NOT NULL)`,
-    );
+    this.#createSchema();
   }
 
   /** Takes one token from `bucket` if it has one; the new state is stored either way. */
@@ -55,8 +51,21 @@ export class RateLimiter extends DurableObject {
       if (decision.fullInMs <= 0) this.#sql.exec("DELETE FROM buckets WHERE name = ?", row.name);
       else nextFullAt = Math.min(nextFullAt, now + decision.fullInMs);
     }
-    if (Number.isFinite(nextFullAt)) await this.ctx.storage.setAlarm(nextFullAt);
-    else await this.ctx.storage.deleteAll();
+    if (Number.isFinite(nextFullAt)) {
+      await this.ctx.storage.setAlarm(nextFullAt);
+      return;
+    }
+    await this.ctx.storage.deleteAll();
+    // deleteAll drops the table too, and this instance may serve more requests before it is evicted.
+    this.#createSchema();
+  }
+
+  #createSchema(): void {
+    this.#sql.exec(
+      `CREATE TABLE IF NOT EXISTS buckets (
+        name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at_ms INTEGER NOT NULL,
+        quota REAL NOT NULL, window_seconds REAL NOT NULL)`,
+    );
   }
 
   #decide(bucket: string, policy: BucketPolicy, consume: boolean): BucketDecision {

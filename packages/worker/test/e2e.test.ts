@@ -1,0 +1,129 @@
+import { env, reset } from "cloudflare:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
+import { CHANNELS, putTenant } from "./support/tenants.ts";
+import { post, testEnv } from "./support/worker.ts";
+
+const emulator = env.TEST_EMULATOR_ORIGIN;
+const bindings = testEnv({ EMULATOR_ORIGIN: emulator, UPSTREAM_TIMEOUT_MS: "500" });
+let key: string;
+
+interface EmulatorCall {
+  path: string;
+  accessKeyId: string | null;
+  signedHeaders: string[];
+  status: number;
+}
+
+const control = (path: string, init?: RequestInit) => fetch(`${emulator}/_emulator${path}`, init);
+const calls = async () => (await (await control("/calls")).json()) as EmulatorCall[];
+
+/** Opens a signaling WebSocket from inside workerd and queues what arrives. */
+async function connect(signalingUrl: string) {
+  const response = await fetch(signalingUrl.replace(/^ws/, "http"), { headers: { Upgrade: "websocket" } });
+  const socket = response.webSocket;
+  if (socket === null) throw new Error(`signaling refused the connection: ${response.status}`);
+  socket.accept();
+  const messages: string[] = [];
+  const waiters: ((message: string) => void)[] = [];
+  socket.addEventListener("message", (event) => {
+    const message = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data);
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else messages.push(message);
+  });
+  return {
+    next: () =>
+      new Promise<string>((resolve) => {
+        const queued = messages.shift();
+        if (queued !== undefined) resolve(queued);
+        else waiters.push(resolve);
+      }),
+    close: () => socket.close(1000, "done"),
+  };
+}
+
+beforeEach(async () => {
+  key = await putTenant(env, "demo");
+  await control("/reset", { method: "POST" });
+});
+afterEach(async () => {
+  await control("/reset", { method: "POST" });
+  await reset();
+});
+
+describe("end to end against the emulator", () => {
+  it.for([
+    ["MASTER", "/joinStorageSession", {}],
+    ["VIEWER", "/joinStorageSessionAsViewer", { clientId: "viewer-1" }],
+  ] as const)(
+    "device session → signaling with the presigned URL → join (%s) → the SDP offer arrives",
+    async ([role, path, extra], { expect }) => {
+      const session = await post(
+        bindings,
+        "/v1/device-session",
+        { channelArn: CHANNELS.demoCamera, role, ...extra },
+        key,
+      );
+      expect(session.status).toBe(200);
+      const { signalingUrl, iceServers } = (await session.json()) as {
+        signalingUrl: string;
+        iceServers: unknown[];
+      };
+      expect(new URL(signalingUrl).origin).toBe(emulator.replace(/^http/, "ws"));
+      expect(iceServers.length).toBeGreaterThan(1);
+      const signaling = await connect(signalingUrl);
+      try {
+        const joined = await post(bindings, path, { channelArn: CHANNELS.demoCamera, ...extra }, key);
+        expect(joined.status).toBe(200);
+        expect(joined.headers.get("x-amzn-RequestId")).toMatch(/\S/);
+        const offer = JSON.parse(await signaling.next()) as { messageType: string; messagePayload: string };
+        expect(offer.messageType).toBe("SDP_OFFER");
+        expect(atob(offer.messagePayload)).toContain("v=0");
+      } finally {
+        signaling.close();
+      }
+      const joins = (await calls()).filter((call) => call.path === path);
+      expect(joins).toHaveLength(1);
+      expect(joins[0]).toMatchObject({ accessKeyId: "AKIAEMULATOROPERATOR", status: 200 });
+      expect(joins[0]?.signedHeaders).not.toContain("authorization");
+    },
+  );
+
+  it("passes the emulator's answers through the error model", async ({ expect }) => {
+    const join = (channelArn: string) => post(bindings, "/joinStorageSession", { channelArn }, key);
+    const missing = "arn:aws:kinesisvideo:us-west-2:111122223333:channel/demo-camera-9/1700000000009";
+    expect((await join(missing)).status).toBe(404);
+    await control("/faults", {
+      method: "POST",
+      body: JSON.stringify({ kind: "throttle", route: "/joinStorageSession", times: 1 }),
+    });
+    expect((await join(CHANNELS.demoCamera)).status).toBe(429);
+    await control("/faults", {
+      method: "POST",
+      body: JSON.stringify({
+        kind: "server-error",
+        status: 503,
+        body: "html",
+        route: "/joinStorageSession",
+        times: 1,
+      }),
+    });
+    expect((await join(CHANNELS.demoCamera2)).status).toBe(502);
+    await control("/faults", {
+      method: "POST",
+      body: JSON.stringify({ kind: "reset", route: "/joinStorageSession", times: 1 }),
+    });
+    const reset = await join(CHANNELS.demoCamera2);
+    expect(reset.status).toBe(502);
+  });
+
+  it("answers 504 when the emulator hangs, after exactly one attempt", async ({ expect }) => {
+    await control("/faults", {
+      method: "POST",
+      body: JSON.stringify({ kind: "hang", route: "/joinStorageSession" }),
+    });
+    const response = await post(bindings, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, key);
+    expect(response.status).toBe(504);
+    expect((await calls()).filter((call) => call.path === "/joinStorageSession")).toHaveLength(1);
+  });
+});

@@ -25,7 +25,7 @@ export interface RunningEmulator {
   readonly inject: Emulator["inject"];
   readonly clearFaults: Emulator["clearFaults"];
   readonly reset: Emulator["reset"];
-  /** Closes every socket (hung requests and WebSockets included), then the server. */
+  /** Closes every socket (hung requests and WebSockets included), then the server; idempotent. */
   close(): Promise<void>;
 }
 
@@ -59,14 +59,17 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const boundPort = typeof address === "object" && address !== null ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
-  const close = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    emulator.close();
-    for (const client of wss.clients) client.terminate();
-    wss.close();
-    server.closeAllConnections();
-    for (const socket of sockets) socket.destroy();
-    await closed;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      emulator.close();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    });
+    return closing;
   };
 
   return {

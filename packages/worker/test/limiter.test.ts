@@ -117,6 +117,17 @@ describe("per-account cap", () => {
   });
 });
 
+describe("refusals cost no quota", () => {
+  it("gives the channel token back when the account cap refuses", async ({ expect }) => {
+    const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" });
+    expect((await join(bindings, CHANNELS.demoCamera)).status).toBe(200);
+    expect((await join(bindings, CHANNELS.demoCamera2)).status).toBe(429);
+    const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera2}`);
+    const left = await channel.peek("join", { quota: 2, windowSeconds: 1 });
+    expect(left.remaining).toBe(2);
+  });
+});
+
 describe("durability", () => {
   it("keeps the bucket across eviction: 7 of 10 used, then only 3 more", async ({ expect }) => {
     const bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "10" });

@@ -13,6 +13,29 @@ export interface LimiterCall {
 }
 
 /**
+ * Gives back a token taken by `call`, best effort: a lost refund only makes the limit stricter.
+ *
+ * @example
+ * ```ts
+ * await refundToken(env.LIMITER, channelCall, 1000);
+ * ```
+ */
+export async function refundToken(
+  namespace: DurableObjectNamespace<RateLimiter>,
+  call: LimiterCall,
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await beforeDeadline(
+      namespace.getByName(call.objectName).refund(call.bucket, call.policy),
+      AbortSignal.timeout(timeoutMs),
+    );
+  } catch {
+    // Stricter is the safe direction.
+  }
+}
+
+/**
  * Asks a limiter object for a decision within `timeoutMs`. A `.retryable` error is retried once on a
  * new stub (a broken stub fails forever); `.overloaded` errors never are, since retries feed the overload.
  *

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type BucketDecision, type BucketPolicy, type BucketState, decide } from "./token-bucket.ts";
+import { type BucketDecision, type BucketPolicy, type BucketState, decide, refund } from "./token-bucket.ts";
 
 interface BucketRow extends Record<string, SqlStorageValue> {
   name: string;
@@ -31,14 +31,28 @@ export class RateLimiter extends DurableObject {
 
   /** Takes one token from `bucket` if it has one; the new state is stored either way. */
   async take(bucket: string, policy: BucketPolicy): Promise<BucketDecision> {
-    const decision = this.#decide(bucket, policy, true);
+    checkPolicy(policy);
+    const row = this.#read(bucket);
+    const { decision, state } = decide(row && this.#state(row), policy, Date.now(), true);
+    // Synchronous SQL with no await in between: the read-modify-write is one atomic step.
+    this.#write(bucket, state, policy);
     await this.ctx.storage.setAlarm(Date.now() + decision.fullInMs);
     return decision;
   }
 
   /** Tells whether `bucket` has a token, without taking it. */
   peek(bucket: string, policy: BucketPolicy): BucketDecision {
-    return this.#decide(bucket, policy, false);
+    checkPolicy(policy);
+    const row = this.#read(bucket);
+    return decide(row && this.#state(row), policy, Date.now(), false).decision;
+  }
+
+  /** Returns a token taken for a request that a later limit then refused. */
+  refund(bucket: string, policy: BucketPolicy): void {
+    checkPolicy(policy);
+    const row = this.#read(bucket);
+    // No row means a full bucket: nothing to give back.
+    if (row !== undefined) this.#write(bucket, refund(this.#state(row), policy, Date.now()), policy);
   }
 
   /** Drops buckets that have refilled, so idle keys (e.g. one-off client addresses) cost no storage. */
@@ -68,18 +82,11 @@ export class RateLimiter extends DurableObject {
     );
   }
 
-  #decide(bucket: string, policy: BucketPolicy, consume: boolean): BucketDecision {
-    if (!(policy.quota >= 1 && policy.windowSeconds > 0)) throw new RangeError("invalid bucket policy");
-    const now = Date.now();
-    const row = this.#sql.exec<BucketRow>("SELECT * FROM buckets WHERE name = ?", bucket).toArray()[0];
-    const { decision, state } = decide(
-      row === undefined ? undefined : this.#state(row),
-      policy,
-      now,
-      consume,
-    );
-    if (!consume) return decision;
-    // Synchronous SQL with no await in between: the read-modify-write is one atomic step.
+  #read(bucket: string): BucketRow | undefined {
+    return this.#sql.exec<BucketRow>("SELECT * FROM buckets WHERE name = ?", bucket).toArray()[0];
+  }
+
+  #write(bucket: string, state: BucketState, policy: BucketPolicy): void {
     this.#sql.exec(
       `INSERT INTO buckets (name, tokens, updated_at_ms, quota, window_seconds) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, updated_at_ms = excluded.updated_at_ms,
@@ -90,10 +97,13 @@ export class RateLimiter extends DurableObject {
       policy.quota,
       policy.windowSeconds,
     );
-    return decision;
   }
 
   #state(row: BucketRow): BucketState {
     return { tokens: row.tokens, updatedAtMs: row.updated_at_ms };
   }
+}
+
+function checkPolicy(policy: BucketPolicy): void {
+  if (!(policy.quota >= 1 && policy.windowSeconds > 0)) throw new RangeError("invalid bucket policy");
 }

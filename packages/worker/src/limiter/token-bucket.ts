@@ -54,3 +54,17 @@ export function decide(
     state,
   };
 }
+
+/**
+ * Gives one token back (up to the quota), for a request a later check refused after this bucket
+ * had admitted it.
+ *
+ * @example
+ * ```ts
+ * const state = refund(previous, { quota: 2, windowSeconds: 1 }, Date.now());
+ * ```
+ */
+export function refund(previous: BucketState | undefined, policy: BucketPolicy, nowMs: number): BucketState {
+  const { state } = decide(previous, policy, nowMs, false);
+  return { ...state, tokens: Math.min(policy.quota, state.tokens + 1) };
+}

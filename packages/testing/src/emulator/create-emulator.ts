@@ -33,10 +33,12 @@ export interface Emulator {
   fetch(request: Request): Promise<Response>;
   /** Decides a signaling WebSocket upgrade; the host runtime then hands over the socket. */
   connectSignaling(request: Request): Promise<SignalingUpgrade>;
+  /** The calls answered (or dropped) so far, oldest first. */
   calls(): readonly CallRecord[];
   /** Resolves once `count` calls are logged (a hung request is logged when it starts hanging). */
   waitForCalls(count: number): Promise<readonly CallRecord[]>;
   clearCalls(): void;
+  /** Arms a fault, persistent unless it has `times`. */
   inject(fault: FaultSpec): void;
   clearFaults(): void;
   /** Clears calls, faults, limits and viewer sessions; hung requests drop. Sockets stay connected. */

@@ -50,8 +50,8 @@ async function join(state: EmulatorState, c: Context<Env>, operation: JoinOperat
       ? fields.string("clientId", { required: true, pattern: NAME_PATTERN, minLength: 1, maxLength: 256 })
       : undefined;
   const error = fields.error();
-  if (error || channelArn === undefined) return fail(error ?? channelNotFound());
-  const channel = state.registry.channelByArn(channelArn);
+  if (error) return fail(error);
+  const channel = channelArn === undefined ? undefined : state.registry.channelByArn(channelArn);
   if (!channel) return fail(channelNotFound());
   if (!channel.mediaStorage) {
     return fail(invalidArgument("The channel does not have media storage configuration enabled."));
@@ -61,7 +61,9 @@ async function join(state: EmulatorState, c: Context<Env>, operation: JoinOperat
   if (clientId !== undefined && !state.limits.admitViewer(channel, clientId, now))
     return fail(TOO_MANY_VIEWERS);
   const peer: SignalingPeer =
-    clientId === undefined ? { channelArn, role: "master" } : { channelArn, role: "viewer", clientId };
+    clientId === undefined
+      ? { channelArn: channel.arn, role: "master" }
+      : { channelArn: channel.arn, role: "viewer", clientId };
   state.sockets.send(peer, sdpOfferMessage());
   return new Response(null, { status: 200 });
 }

@@ -1,6 +1,11 @@
 import type { FaultKind } from "./faults.ts";
 
-/** One request the emulator answered (or dropped). Never holds a secret key or a signature. */
+/**
+ * One request the emulator answered (or dropped). Never holds a secret key or a signature.
+ *
+ * @example
+ * expect(emulator.calls()).toContainEqual(expect.objectContaining({ path: "/joinStorageSession", status: 200 }));
+ */
 export interface CallRecord {
   /** Emulator clock, epoch ms, when the request arrived. */
   readonly time: number;

@@ -15,7 +15,12 @@ import { createSignalingConnector, type SignalingUpgrade } from "./signaling-con
 import { createSignalingSockets } from "./signaling-sockets.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
-/** How an emulator is seeded and driven. */
+/**
+ * How an emulator is seeded and driven.
+ *
+ * @example
+ * createEmulator({ now: () => DEMO_NOW, sleep: async () => {}, endpointOrigin: "http://127.0.0.1:8790" });
+ */
 export interface EmulatorOptions {
   /** Channels and credentials; default {@link demoDataSet}. */
   readonly dataSet?: DataSet;
@@ -27,7 +32,12 @@ export interface EmulatorOptions {
   readonly endpointOrigin?: string;
 }
 
-/** A KVS emulator as a runtime-agnostic `fetch` handler, with its test controls. */
+/**
+ * A KVS emulator as a runtime-agnostic `fetch` handler, with its test controls.
+ *
+ * @example
+ * const client = createClient({ credentials, controlPlaneEndpoint: "http://kvs.test", fetch: emulator.fetch });
+ */
 export interface Emulator {
   /** Answers any request: the KVS APIs, and the `/_emulator/` control endpoints. */
   fetch(request: Request): Promise<Response>;

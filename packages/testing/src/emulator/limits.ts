@@ -3,7 +3,12 @@ import type { ChannelSeed } from "./data-set.ts";
 /** Which join operation a call is: JoinStorageSession (master) or JoinStorageSessionAsViewer. */
 export type JoinOperation = "master" | "viewer";
 
-/** KVS's published limits for the join operations. */
+/**
+ * KVS's published limits for the join operations.
+ *
+ * @example
+ * for (let i = 0; i < JOIN_LIMITS.perChannelTps; i++) await join(); // the next one is throttled
+ */
 export const JOIN_LIMITS = {
   perChannelTps: 2,
   perAccountTps: 50,

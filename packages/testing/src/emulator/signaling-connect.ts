@@ -11,7 +11,13 @@ export interface SignalingConnection {
   closed(): void;
 }
 
-/** The answer to a WebSocket upgrade: accept it (then hand over the socket) or refuse with a response. */
+/**
+ * The answer to a WebSocket upgrade: accept it (then hand over the socket) or refuse with a response.
+ *
+ * @example
+ * const upgrade = await emulator.connectSignaling(request);
+ * if (!upgrade.ok) return upgrade.response;
+ */
 export type SignalingUpgrade =
   | { readonly ok: true; readonly peer: SignalingPeer; accept(socket: SignalingSocket): SignalingConnection }
   | { readonly ok: false; readonly response: Response };

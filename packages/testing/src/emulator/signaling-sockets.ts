@@ -1,4 +1,9 @@
-/** The runtime's WebSocket, reduced to what the emulator needs (Node `ws` and workerd both fit). */
+/**
+ * The runtime's WebSocket, reduced to what the emulator needs (Node `ws` and workerd both fit).
+ *
+ * @example
+ * upgrade.accept({ send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason) });
+ */
 export interface SignalingSocket {
   send(data: string): void;
   close(code?: number, reason?: string): void;

@@ -5,7 +5,12 @@ import { createEmulator, type Emulator, type EmulatorOptions } from "../emulator
 import { serveRequest } from "./node-http.ts";
 import { serveUpgrade } from "./node-websocket.ts";
 
-/** Where the server listens, plus everything {@link createEmulator} takes. */
+/**
+ * Where the server listens, plus everything {@link createEmulator} takes.
+ *
+ * @example
+ * await startEmulator({ port: 8790, host: "0.0.0.0", endpointOrigin: "http://emulator:8790" });
+ */
 export interface StartEmulatorOptions extends EmulatorOptions {
   /** TCP port; `0` (the default) picks a free one. */
   readonly port?: number;
@@ -13,7 +18,12 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   readonly host?: string;
 }
 
-/** A listening emulator and its test controls. */
+/**
+ * A listening emulator and its test controls.
+ *
+ * @example
+ * kvs.inject({ kind: "reset", route: "/joinStorageSession", times: 1 });
+ */
 export interface RunningEmulator {
   /** `http://host:port`, the control-plane endpoint to give a client. */
   readonly url: string;

@@ -1,7 +1,7 @@
+/** @module The Worker entry named by wrangler.toml `main`: the Hono app and the limiter class. */
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
 
-/** @module The Worker entry named by wrangler.toml `main`. */
 export { RateLimiter } from "./limiter/rate-limiter.ts";
 
 const app = createApp();

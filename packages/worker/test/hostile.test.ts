@@ -110,6 +110,26 @@ describe("hostile headers never steer or reach upstream", () => {
   });
 });
 
+describe("region and service come from the ARN", () => {
+  it.for(["us-west-2", "eu-west-1", "ap-northeast-1"])(
+    "signs for %s/kinesisvideo and calls only that region's hosts",
+    async (region, { expect }) => {
+      const bindings = testEnv({ ALLOWED_REGIONS: "us-west-2,eu-west-1,ap-northeast-1" });
+      const account = "444455556666";
+      const tenant = await putTenant(env, `r-${region}`, {
+        channels: [{ accountId: account, region, channelName: "cam" }],
+      });
+      const channelArn = `arn:aws:kinesisvideo:${region}:${account}:channel/cam/1700000000000`;
+      expect((await post(bindings, "/joinStorageSession", { channelArn }, tenant)).status).toBe(200);
+      expect(upstream.calls).toHaveLength(2);
+      for (const call of upstream.calls) {
+        expect(call.url.hostname).toMatch(new RegExp(`(^|\\.)kinesisvideo\\.${region}\\.amazonaws\\.com$`));
+        expect(call.headers.get("authorization")).toContain(`/${region}/kinesisvideo/aws4_request`);
+      }
+    },
+  );
+});
+
 describe("discovered endpoints must be AWS hosts of the ARN's region", () => {
   it.for([
     "https://evil.example",

@@ -6,6 +6,8 @@ const wranglerConfig = fileURLToPath(new URL("./wrangler.toml", import.meta.url)
 
 export default defineConfig({
   test: {
+    // request logs are asserted by tests; print them only when a test fails
+    silent: "passed-only",
     projects: [
       {
         test: {

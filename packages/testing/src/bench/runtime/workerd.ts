@@ -1,0 +1,68 @@
+/** @module Workers run in workerd through Miniflare's API (no `wrangler dev` proxy hop or request log). */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { onCleanup } from "./cleanup.ts";
+
+/** The compatibility date of wrangler.toml (workerd refuses dates past its own + 7 days). */
+export const COMPATIBILITY_DATE = "2026-10-23";
+
+/** One Worker: a bundled ES module plus v4-style Miniflare options (bindings, Durable Objects, KV). */
+export interface WorkerSpec {
+  name: string;
+  code: string;
+  options?: Record<string, unknown>;
+}
+
+/** A running workerd with its Workers. */
+export interface RunningWorkerd {
+  /** Origin of the first Worker on 127.0.0.1. */
+  url: string;
+  miniflare: Miniflare;
+  /** Lines the Workers logged, by level (the proxy logs one per request; they are counted, not printed). */
+  logCounts: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts workerd with the given Workers on an ephemeral loopback port; storage (Durable Object SQLite,
+ * KV) persists on disk in a fresh temporary directory, removed again by `stop()`.
+ *
+ * @example
+ * ```ts
+ * const workerd = await startWorkerd([{ name: "bench", code }]);
+ * try { await fetch(workerd.url); } finally { await workerd.stop(); }
+ * ```
+ */
+export async function startWorkerd(workers: readonly WorkerSpec[]): Promise<RunningWorkerd> {
+  const storage = await mkdtemp(join(tmpdir(), "kvs-bench-"));
+  const logCounts: Record<string, number> = {};
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      resourcePersistencePath: storage,
+      handleStructuredLogs: ({ level }: { level: string }) => {
+        logCounts[level] = (logCounts[level] ?? 0) + 1;
+      },
+      workers: workers.map((worker) => ({
+        name: worker.name,
+        compatibilityDate: COMPATIBILITY_DATE,
+        modules: [{ type: "ESModule", path: `${worker.name}.mjs`, contents: worker.code }],
+        ...worker.options,
+      })),
+    }),
+  );
+  const stop = onCleanup(async () => {
+    await miniflare.dispose();
+    await rm(storage, { recursive: true, force: true });
+  });
+  try {
+    const url = await miniflare.ready;
+    return { url: url.origin, miniflare, logCounts, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+/** @module The runtime-neutral measurement loop: identical code on Node, Deno, Bun and workerd. */
+import { median } from "../stats.ts";
+import { createSigners, type SignerName, smithySha256 } from "./signers.ts";
+
+/** How long to measure; batches are sized so the coarsest clock (workerd's, 1 ms) stays accurate. */
+export interface SigningPlan {
+  rounds: number;
+  batchesPerRound: number;
+  batchMs: number;
+  warmupMs: number;
+}
+
+/** What one runtime measured: per signer, the median µs/op and each round's median. */
+export interface SigningResult {
+  runtime: string;
+  smithySha256: "webcrypto" | "js";
+  signers: Record<SignerName, { medianUs: number; roundMediansUs: number[]; opsPerBatch: number }>;
+  /** Per signer, the median over rounds of (its round median / aws4fetch's round median). */
+  ratioToAws4fetch: Record<SignerName, number>;
+}
+
+/**
+ * Warms every signer, then runs rounds in which the signers take turns batch by batch (the first
+ * signer rotates each round), so slow drifts of the machine hit all three alike.
+ *
+ * @example
+ * ```ts
+ * const result = await measureSigning("node", { rounds: 9, batchesPerRound: 5, batchMs: 20, warmupMs: 300 });
+ * ```
+ */
+export async function measureSigning(runtime: string, plan: SigningPlan): Promise<SigningResult> {
+  const signers = createSigners();
+  let sink = 0;
+  const opsPerBatch = new Map<SignerName, number>();
+  for (const signer of signers) {
+    // The first half warms the JIT and the key caches; the second sizes the batches.
+    let ops = 0;
+    let start = performance.now();
+    for (let half = 0; half < 2; half++, ops = 0, start = performance.now()) {
+      while (performance.now() - start < plan.warmupMs / 2) {
+        for (let i = 0; i < 20; i++) sink += (await signer.sign()) === undefined ? 0 : 1;
+        ops += 20;
+      }
+      const msPerOp = Math.max(performance.now() - start, 1) / ops;
+      opsPerBatch.set(signer.name, Math.max(10, Math.ceil(plan.batchMs / msPerOp)));
+    }
+  }
+  const rounds = new Map<SignerName, number[]>(signers.map((s) => [s.name, []]));
+  for (let round = 0; round < plan.rounds; round++) {
+    const order = signers.map((_, i) => signers[(i + round) % signers.length]).filter((s) => s !== undefined);
+    const batches = new Map<SignerName, number[]>(signers.map((s) => [s.name, []]));
+    for (let batch = 0; batch < plan.batchesPerRound; batch++) {
+      for (const signer of order) {
+        const ops = opsPerBatch.get(signer.name) ?? 10;
+        const start = performance.now();
+        for (let i = 0; i < ops; i++) sink += (await signer.sign()) === undefined ? 0 : 1;
+        batches.get(signer.name)?.push(((performance.now() - start) * 1000) / ops);
+      }
+    }
+    for (const [name, values] of batches) rounds.get(name)?.push(median(values));
+  }
+  if (sink < 0) throw new Error("unreachable: keeps the signatures alive");
+  const aws4fetchRounds = rounds.get("aws4fetch") ?? [];
+  const entry = (name: SignerName) => {
+    const roundMediansUs = rounds.get(name) ?? [];
+    return {
+      stats: { medianUs: median(roundMediansUs), roundMediansUs, opsPerBatch: opsPerBatch.get(name) ?? 0 },
+      ratio: median(roundMediansUs.map((value, i) => value / (aws4fetchRounds[i] ?? Number.NaN))),
+    };
+  };
+  const core = entry("core");
+  const aws4fetch = entry("aws4fetch");
+  const smithy = entry("smithy");
+  return {
+    runtime,
+    smithySha256: smithySha256(),
+    signers: { core: core.stats, aws4fetch: aws4fetch.stats, smithy: smithy.stats },
+    ratioToAws4fetch: { core: core.ratio, aws4fetch: aws4fetch.ratio, smithy: smithy.ratio },
+  };
+}

@@ -1,0 +1,146 @@
+/** @module Section 3's three targets: a trivial Hono route, the emulator direct, and the full proxy. */
+import { signRequest } from "@kvs-webrtc-storage/core";
+import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
+import { bundle } from "../build/esbuild-bundle.ts";
+import { benchFile } from "../runtime/paths.ts";
+import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";
+import { BENCH_TENANT_KEY, benchChannels, benchTenantRecord } from "./bench-fleet.ts";
+import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.ts";
+import type { LoadRequest } from "./load-client.ts";
+
+/** (a) trivial route, (b) emulator called directly, (c) the proxy's full path. */
+export const TARGET_NAMES = ["trivial", "emulator", "proxy"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** One target: where it listens and how to build a fresh list of requests for a rate. */
+export interface LoadTarget {
+  name: TargetName;
+  origin: string;
+  requests(rate: number): Promise<LoadRequest[]>;
+}
+
+/**
+ * How many channels a run at `rate` cycles through: each is joined about once a second, half of the
+ * emulator's per-channel limit, and no more are touched than needed (each new one costs a discovery
+ * call and a Durable Object's creation).
+ *
+ * @example
+ * ```ts
+ * channelsFor(300); // 300
+ * ```
+ */
+export function channelsFor(rate: number): number {
+  return Math.min(benchChannels().length, Math.max(64, Math.ceil(rate)));
+}
+
+/** The running targets, stopped together. */
+export interface LoadTargets {
+  targets: Record<TargetName, LoadTarget>;
+  stop(): Promise<void>;
+}
+
+/** The proxy's variables: the emulator upstream, and every limit raised to its maximum. */
+function proxyBindings(emulatorOrigin: string): Record<string, string> {
+  return {
+    ALLOWED_REGIONS: DEMO_REGION,
+    EMULATOR_ORIGIN: emulatorOrigin,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.operator.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.operator.secretAccessKey,
+    JOIN_LIMIT_PER_SECOND: "1000",
+    ACCOUNT_JOIN_LIMIT_PER_SECOND: "1000",
+    DEVICE_SESSION_LIMIT_PER_SECOND: "1000",
+  };
+}
+
+/** Requests as a device sends them to the proxy; Cloudflare's edge adds `CF-Connecting-IP`. */
+function deviceRequests(rate: number): LoadRequest[] {
+  return benchChannels()
+    .slice(0, channelsFor(rate))
+    .map((channel) => ({
+      path: "/joinStorageSession",
+      headers: {
+        authorization: `Bearer ${BENCH_TENANT_KEY}`,
+        "content-type": "application/json",
+        "cf-connecting-ip": "127.0.0.1",
+      },
+      body: JSON.stringify({ channelArn: channel.arn }),
+    }));
+}
+
+/** Requests as an AWS client sends them straight to the storage endpoint, signed now. */
+async function signedRequests(origin: string, rate: number): Promise<LoadRequest[]> {
+  return Promise.all(
+    benchChannels()
+      .slice(0, channelsFor(rate))
+      .map(async (channel) => {
+        const body = JSON.stringify({ channelArn: channel.arn });
+        const signed = await signRequest(
+          {
+            method: "POST",
+            url: `${origin}/joinStorageSession`,
+            headers: { "content-type": "application/json" },
+            body,
+          },
+          { credentials: DEMO_CREDENTIALS.operator, region: DEMO_REGION },
+        );
+        return { path: "/joinStorageSession", headers: Object.fromEntries(signed.headers), body };
+      }),
+  );
+}
+
+/**
+ * Starts the emulator (own Node process) and one workerd holding the proxy bundle (with its KV tenant
+ * registry and SQLite limiter) and the trivial Worker, each on its own loopback socket.
+ *
+ * @example
+ * ```ts
+ * const { targets, stop } = await startLoadTargets(await wranglerWorkerBundle());
+ * ```
+ */
+export async function startLoadTargets(proxyCode: string): Promise<LoadTargets> {
+  let emulator: EmulatorProcess | undefined;
+  let workerd: RunningWorkerd | undefined;
+  const stop = async () => {
+    await workerd?.stop();
+    await emulator?.stop();
+  };
+  try {
+    emulator = await startEmulatorProcess();
+    const trivialCode = await bundle(benchFile("load/trivial-worker.ts"), {
+      target: "workerd",
+      minify: true,
+    });
+    const socket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
+    workerd = await startWorkerd([
+      {
+        name: "proxy",
+        code: proxyCode,
+        options: {
+          ...socket,
+          bindings: proxyBindings(emulator.url),
+          kvNamespaces: ["TENANTS"],
+          durableObjects: { LIMITER: { className: "RateLimiter", useSQLite: true } },
+        },
+      },
+      { name: "trivial", code: trivialCode, options: socket },
+    ]);
+    const kv = await workerd.miniflare.getKVNamespace("TENANTS", "proxy");
+    await kv.put("tenant:demo", JSON.stringify(await benchTenantRecord()));
+    const origin = async (name: string) => (await workerd?.miniflare.unsafeGetDirectURL(name))?.origin ?? "";
+    const emulatorOrigin = emulator.url;
+    const devices = async (rate: number) => deviceRequests(rate);
+    const targets: Record<TargetName, LoadTarget> = {
+      trivial: { name: "trivial", origin: await origin("trivial"), requests: devices },
+      emulator: {
+        name: "emulator",
+        origin: emulatorOrigin,
+        requests: (rate) => signedRequests(emulatorOrigin, rate),
+      },
+      proxy: { name: "proxy", origin: await origin("proxy"), requests: devices },
+    };
+    return { targets, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+/** @module How long each section measures: the full run (README figures) and `--quick`. */
+import type { LimiterPlan } from "./limiter/limiter-worker.ts";
+import type { LoadPlan } from "./load/run-load.ts";
+import type { SigningPlan } from "./signing/measure-signing.ts";
+
+/** Every section's plan. */
+export interface BenchPlan {
+  signing: SigningPlan;
+  load: LoadPlan;
+  limiter: Pick<LimiterPlan, "sequential" | "concurrent" | "inFlight">;
+}
+
+/** "Sustainable" means p99 within this, no errors, nothing unanswered. */
+const P99_SLO_MS = 50;
+
+/** The full run: about four minutes on the 2-core reference machine. */
+export const FULL_PLAN: BenchPlan = {
+  signing: { rounds: 15, batchesPerRound: 5, batchMs: 20, warmupMs: 800 },
+  load: {
+    estimateMs: 2000,
+    warmupMs: 1500,
+    probeMs: 4000,
+    drainMs: 2000,
+    bracketProbes: 6,
+    bisectSteps: 4,
+    halfRateMs: 12_000,
+    segments: 3,
+    p99SloMs: P99_SLO_MS,
+  },
+  limiter: { sequential: 2000, concurrent: 10_000, inFlight: 16 },
+};
+
+/** `--quick`: the same table from fewer, shorter runs, in under a minute. */
+export const QUICK_PLAN: BenchPlan = {
+  signing: { rounds: 5, batchesPerRound: 2, batchMs: 10, warmupMs: 300 },
+  load: {
+    estimateMs: 700,
+    warmupMs: 400,
+    probeMs: 1000,
+    drainMs: 1000,
+    bracketProbes: 3,
+    bisectSteps: 1,
+    halfRateMs: 2000,
+    segments: 1,
+    p99SloMs: P99_SLO_MS,
+  },
+  limiter: { sequential: 300, concurrent: 2000, inFlight: 16 },
+};

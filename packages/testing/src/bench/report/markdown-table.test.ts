@@ -1,0 +1,25 @@
+import { describe, it } from "vitest";
+import { renderTable } from "./markdown-table.ts";
+
+describe("renderTable", () => {
+  it("pads every column to its widest cell", ({ expect }) => {
+    expect(renderTable(["a", "bb"], [["123", "2"]])).toBe(
+      ["| a   | bb |", "|-----|----|", "| 123 | 2  |"].join("\n"),
+    );
+  });
+
+  it("counts characters, not UTF-16 units, so µ and × line up", ({ expect }) => {
+    const lines = renderTable(["v"], [["1 µs"], ["0.5×"]]).split("\n");
+    expect(new Set(lines.map((line) => [...line].length)).size).toBe(1);
+  });
+
+  it("escapes pipes, flattens newlines and fills missing cells", ({ expect }) => {
+    expect(renderTable(["x", "y"], [["a|b"], ["c\nd", "e"]])).toBe(
+      ["| x    | y |", "|------|---|", "| a\\|b |   |", "| c d  | e |"].join("\n"),
+    );
+  });
+
+  it("renders a header-only table", ({ expect }) => {
+    expect(renderTable(["only"], [])).toBe("| only |\n|------|");
+  });
+});

@@ -1,0 +1,46 @@
+/** @module Section 4's rows: one channel's limiter object. */
+import type { LimiterResult } from "../limiter/run-limiter.ts";
+import { failedRow, type Outcome, perSecond, type Row, verdict } from "./row.ts";
+
+/**
+ * Rows for section 4; the burst must admit exactly the bucket.
+ *
+ * @example
+ * ```ts
+ * limiterRows({ ok: true, value: await runLimiter(proxyCode, plan) });
+ * ```
+ */
+export function limiterRows(outcome: Outcome<LimiterResult>): Row[] {
+  if (!outcome.ok) return [failedRow("4", "limiter", outcome.error)];
+  const result = outcome.value;
+  const { p50, p99 } = result.sequentialLatencyMs;
+  return [
+    {
+      section: "4",
+      measurement: `limiter · decisions, one channel's Durable Object (SQLite on disk, ${result.inFlight} in flight)`,
+      value: perSecond(result.decisionsPerSecond),
+      anchor: "",
+      ratio: "",
+      goal: "",
+      met: "",
+    },
+    {
+      section: "4",
+      measurement: "limiter · decision latency p50 / p99, one caller (workerd clock: whole ms)",
+      value: `${p50} / ${p99} ms`,
+      anchor: "",
+      ratio: "",
+      goal: "",
+      met: "",
+    },
+    {
+      section: "4",
+      measurement: `limiter · admitted of a ${result.burstRequests}-request concurrent burst`,
+      value: String(result.burstAdmitted),
+      anchor: `bucket ${result.burstQuota}`,
+      ratio: "",
+      goal: "= bucket",
+      met: verdict(result.burstAdmitted === result.burstQuota),
+    },
+  ];
+}

@@ -32,7 +32,7 @@ export const FULL_PLAN: BenchPlan = {
 
 /** `--quick`: the same table from fewer, shorter runs, in under a minute. */
 export const QUICK_PLAN: BenchPlan = {
-  signing: { rounds: 5, batchesPerRound: 2, batchMs: 10, warmupMs: 300 },
+  signing: { rounds: 5, batchesPerRound: 2, batchMs: 10, warmupMs: 500 },
   load: {
     estimateMs: 700,
     warmupMs: 400,

@@ -11,6 +11,7 @@ export interface LimiterResult {
   inFlight: number;
   /** Whole milliseconds: workerd's clock does not resolve finer. */
   sequentialLatencyMs: LatencySummary;
+  sequentialMeanMs: number;
   burstRequests: number;
   burstQuota: number;
   burstAdmitted: number;
@@ -58,6 +59,7 @@ export async function runLimiter(
       decisionsPerSecond: (measured.concurrentDecisions * 1000) / Math.max(1, measured.concurrentElapsedMs),
       inFlight: plan.inFlight,
       sequentialLatencyMs: summarize(measured.sequentialLatenciesMs),
+      sequentialMeanMs: measured.sequentialElapsedMs / Math.max(1, measured.sequentialLatenciesMs.length),
       burstRequests: measured.burstRequests,
       burstQuota: full.burstQuota,
       burstAdmitted: measured.burstAdmitted,

@@ -23,7 +23,8 @@ export interface LoadPlan {
 export interface TargetFigures {
   closedLoopRate: number;
   maxRate: number;
-  probes: (RateProbe & { p99Ms: number; failed: number })[];
+  /** Every rate tried, with the generator's own send lag (large values would mean it, not the target, lagged). */
+  probes: (RateProbe & { p99Ms: number; failed: number; sendLagP99Ms: number })[];
   atHalfRate: LatencySummary & { failed: number; sortedLatenciesMs: number[] };
 }
 
@@ -65,7 +66,13 @@ async function searchMaxRate(target: LoadTarget, plan: LoadPlan) {
       const result = await runAt(target, rate, plan, plan.probeMs, plan.warmupMs);
       const failed = failedCount(result);
       const sustained = failed === 0 && result.latencyMs.p99 <= plan.p99SloMs;
-      probes.push({ rate, sustained, p99Ms: result.latencyMs.p99, failed });
+      probes.push({
+        rate,
+        sustained,
+        p99Ms: result.latencyMs.p99,
+        failed,
+        sendLagP99Ms: result.sendLagP99Ms,
+      });
       // A backlog left behind would slow the next probe: give the target time to finish it.
       if (!sustained) await new Promise((resolve) => setTimeout(resolve, plan.drainMs));
       return sustained;

@@ -1,0 +1,115 @@
+import { describe, it } from "vitest";
+import type { LoadResult, TargetFigures } from "../load/run-load.ts";
+import type { SigningResult } from "../signing/measure-signing.ts";
+import { bundleRows } from "./rows-bundle.ts";
+import { limiterRows } from "./rows-limiter.ts";
+import { loadRows } from "./rows-load.ts";
+import { signingRows } from "./rows-signing.ts";
+
+const signer = (medianUs: number) => ({ medianUs, roundMediansUs: [medianUs], opsPerBatch: 100 });
+const signing = (runtime: string, coreRatio: number): SigningResult => ({
+  runtime,
+  smithySha256: "webcrypto",
+  signers: { core: signer(40), aws4fetch: signer(100), smithy: signer(120) },
+  ratioToAws4fetch: { core: coreRatio, aws4fetch: 1, smithy: 1.2 },
+});
+
+describe("signingRows", () => {
+  it("judges core's per-round ratio against the 0.5× goal, per runtime", ({ expect }) => {
+    const rows = signingRows({
+      ok: true,
+      value: [
+        { ok: true, result: signing("node", 0.4) },
+        { ok: true, result: signing("workerd", 0.51) },
+        { ok: false, runtime: "deno", error: "exit 1" },
+      ],
+    });
+    expect(rows.map((row) => [row.measurement, row.ratio, row.met])).toEqual([
+      ["signing · node · core signRequest", "0.40×", "yes"],
+      ["signing · node · @smithy/signature-v4 (sha256: webcrypto)", "1.20×", ""],
+      ["signing · workerd · core signRequest", "0.51×", "no"],
+      ["signing · workerd · @smithy/signature-v4 (sha256: webcrypto)", "1.20×", ""],
+      ["signing · deno", "", ""],
+    ]);
+    expect(rows[0]?.anchor).toBe("aws4fetch 100.0 µs/op");
+    expect(rows[4]?.value).toBe("not measured: exit 1");
+  });
+});
+
+describe("bundleRows", () => {
+  it("checks gzip sizes against 30 KiB (worker) and 8 KiB (core), the SDK worker as anchor", ({ expect }) => {
+    const size = (kib: number) => ({ minifiedBytes: kib * 3 * 1024, gzipBytes: kib * 1024 });
+    const rows = bundleRows({ ok: true, value: { worker: size(30), core: size(8.5), sdkWorker: size(40) } });
+    expect(rows.map((row) => [row.value, row.ratio, row.met])).toEqual([
+      ["90.0 KiB min · 30.0 KiB gz", "0.75×", "yes"],
+      ["25.5 KiB min · 8.5 KiB gz", "0.21×", "no"],
+      ["120.0 KiB min · 40.0 KiB gz", "", ""],
+    ]);
+  });
+
+  it("reports a failed build as one row", ({ expect }) => {
+    expect(bundleRows({ ok: false, error: "wrangler failed" })).toHaveLength(1);
+  });
+});
+
+const target = (maxRate: number, p99: number, failed = 0): TargetFigures => ({
+  closedLoopRate: maxRate,
+  maxRate,
+  probes: [],
+  atHalfRate: { count: 100, p50: p99 / 2, p90: p99 * 0.8, p99, max: p99, failed, sortedLatenciesMs: [] },
+});
+const load = (proxy: TargetFigures, emulator = target(900, 4)): LoadResult => ({
+  p99SloMs: 50,
+  halfRate: proxy.maxRate / 2,
+  targets: { trivial: target(1000, 2), emulator, proxy },
+});
+
+describe("loadRows", () => {
+  it("meets both goals when the proxy keeps half the trivial rate and adds at most 5 ms at p99", ({
+    expect,
+  }) => {
+    const rows = loadRows({ ok: true, value: load(target(500, 9)) });
+    expect(rows).toHaveLength(7);
+    expect(rows.filter((row) => row.met !== "").map((row) => [row.value, row.ratio, row.met])).toEqual([
+      ["500/s", "0.50×", "yes"],
+      ["5.0 ms", "2.25×", "yes"],
+    ]);
+    expect(rows[3]?.measurement).toContain("at 250/s");
+  });
+
+  it("misses them when the proxy is slow, and never passes a run with failed requests", ({ expect }) => {
+    const slow = loadRows({ ok: true, value: load(target(100, 30)) });
+    expect(slow.filter((row) => row.met !== "").map((row) => row.met)).toEqual(["no", "no"]);
+    const failing = loadRows({ ok: true, value: load(target(600, 5, 3)) });
+    expect(failing.at(-1)?.met).toBe("no");
+    expect(failing[5]?.value).toContain("(3 failed)");
+  });
+
+  it("shows unanswered requests as an infinite percentile", ({ expect }) => {
+    const rows = loadRows({ ok: true, value: load(target(100, Number.POSITIVE_INFINITY, 1)) });
+    expect(rows.at(-1)?.value).toBe("∞ ms");
+  });
+});
+
+describe("limiterRows", () => {
+  const result = {
+    decisionsPerSecond: 2000,
+    inFlight: 16,
+    sequentialLatencyMs: { count: 10, p50: 1, p90: 1, p99: 2, max: 3 },
+    sequentialMeanMs: 0.42,
+    burstRequests: 200,
+    burstQuota: 100,
+  };
+
+  it("passes the burst only when exactly the bucket was admitted", ({ expect }) => {
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 100 } }).at(-1)?.met).toBe("yes");
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 101 } }).at(-1)?.met).toBe("no");
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 99 } }).at(-1)?.met).toBe("no");
+  });
+
+  it("shows throughput and latency with the mean's finer resolution", ({ expect }) => {
+    const [throughput, latency] = limiterRows({ ok: true, value: { ...result, burstAdmitted: 100 } });
+    expect(throughput?.value).toBe("2,000/s");
+    expect(latency?.value).toBe("1 / 2 ms (mean 0.42 ms)");
+  });
+});

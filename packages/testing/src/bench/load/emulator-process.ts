@@ -26,12 +26,18 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = onCleanup(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.stdin?.end();
-    child.kill("SIGTERM");
-    await exited;
-  });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = onCleanup(
+    async () => {
+      if (!running()) return;
+      child.stdin?.end();
+      child.kill("SIGTERM");
+      await exited;
+    },
+    () => {
+      if (running()) child.kill("SIGTERM");
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("the emulator did not start")), START_TIMEOUT_MS);

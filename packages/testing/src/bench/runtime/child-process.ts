@@ -28,9 +28,10 @@ export function runChild(
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const stop = onCleanup(() => {
+    const kill = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
+    };
+    const stop = onCleanup(kill, kill);
     const timer = setTimeout(() => void stop(), options.timeoutMs);
     let stdout = "";
     let stderr = "";

@@ -2,28 +2,43 @@
 
 type Stop = () => unknown;
 
-const stops: Stop[] = [];
+interface Entry {
+  stop: Stop;
+  kill: (() => void) | undefined;
+}
+
+const entries: Entry[] = [];
+
+// Miniflare exits the process synchronously on SIGINT/SIGTERM, so anything still running is killed
+// synchronously on "exit" too (workerd itself is Miniflare's to stop).
+process.once("exit", () => {
+  for (const entry of [...entries].reverse()) {
+    try {
+      entry.kill?.();
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 /**
- * Registers how to stop something just started; returns a function that stops it now (once).
+ * Registers how to stop something just started, and optionally how to kill it synchronously if the
+ * process exits first; returns a function that stops it now (once).
  *
  * @example
  * ```ts
- * const stopEmulator = onCleanup(() => emulator.close());
- * try { … } finally { await stopEmulator(); }
+ * const stopChild = onCleanup(() => child.kill(), () => child.kill("SIGKILL"));
+ * try { … } finally { await stopChild(); }
  * ```
  */
-export function onCleanup(stop: Stop): () => Promise<void> {
-  let done = false;
-  const once: Stop = async () => {
-    if (done) return;
-    done = true;
-    stops.splice(stops.indexOf(once), 1);
-    await stop();
-  };
-  stops.push(once);
+export function onCleanup(stop: Stop, kill?: () => void): () => Promise<void> {
+  const entry: Entry = { stop, kill };
+  entries.push(entry);
   return async () => {
-    await once();
+    const at = entries.indexOf(entry);
+    if (at === -1) return;
+    entries.splice(at, 1);
+    await entry.stop();
   };
 }
 
@@ -36,9 +51,12 @@ export function onCleanup(stop: Stop): () => Promise<void> {
  * ```
  */
 export async function cleanupAll(): Promise<void> {
-  for (const stop of [...stops].reverse()) {
+  for (const entry of [...entries].reverse()) {
+    const at = entries.indexOf(entry);
+    if (at === -1) continue;
+    entries.splice(at, 1);
     try {
-      await stop();
+      await entry.stop();
     } catch (error) {
       console.error("bench: cleanup failed:", error instanceof Error ? error.message : error);
     }

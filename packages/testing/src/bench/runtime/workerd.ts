@@ -1,7 +1,4 @@
 /** @module Workers run in workerd through Miniflare's API (no `wrangler dev` proxy hop or request log). */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { onCleanup } from "./cleanup.ts";
 
@@ -26,8 +23,9 @@ export interface RunningWorkerd {
 }
 
 /**
- * Starts workerd with the given Workers on an ephemeral loopback port; storage (Durable Object SQLite,
- * KV) persists on disk in a fresh temporary directory, removed again by `stop()`.
+ * Starts workerd with the given Workers on an ephemeral loopback port. Storage (Durable Object SQLite,
+ * KV) persists on disk in Miniflare's own temporary directory, which Miniflare removes on dispose and
+ * on SIGINT/SIGTERM.
  *
  * @example
  * ```ts
@@ -36,13 +34,11 @@ export interface RunningWorkerd {
  * ```
  */
 export async function startWorkerd(workers: readonly WorkerSpec[]): Promise<RunningWorkerd> {
-  const storage = await mkdtemp(join(tmpdir(), "kvs-bench-"));
   const logCounts: Record<string, number> = {};
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
-      resourcePersistencePath: storage,
       handleStructuredLogs: ({ level }: { level: string }) => {
         logCounts[level] = (logCounts[level] ?? 0) + 1;
       },
@@ -54,10 +50,7 @@ export async function startWorkerd(workers: readonly WorkerSpec[]): Promise<Runn
       })),
     }),
   );
-  const stop = onCleanup(async () => {
-    await miniflare.dispose();
-    await rm(storage, { recursive: true, force: true });
-  });
+  const stop = onCleanup(() => miniflare.dispose());
   try {
     const url = await miniflare.ready;
     return { url: url.origin, miniflare, logCounts, stop };

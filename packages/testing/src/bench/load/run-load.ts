@@ -14,6 +14,8 @@ export interface LoadPlan {
   drainMs: number;
   bracketProbes: number;
   bisectSteps: number;
+  /** Extra runs of a probe that missed the SLO before its rate counts as unsustainable. */
+  probeRetries: number;
   halfRateMs: number;
   segments: number;
   p99SloMs: number;
@@ -63,19 +65,18 @@ async function searchMaxRate(target: LoadTarget, plan: LoadPlan) {
   const probes: TargetFigures["probes"] = [];
   const search = await findMaxRate(
     async (rate) => {
-      const result = await runAt(target, rate, plan, plan.probeMs, plan.warmupMs);
-      const failed = failedCount(result);
-      const sustained = failed === 0 && result.latencyMs.p99 <= plan.p99SloMs;
-      probes.push({
-        rate,
-        sustained,
-        p99Ms: result.latencyMs.p99,
-        failed,
-        sendLagP99Ms: result.sendLagP99Ms,
-      });
-      // A backlog left behind would slow the next probe: give the target time to finish it.
-      if (!sustained) await new Promise((resolve) => setTimeout(resolve, plan.drainMs));
-      return sustained;
+      // A failed probe is repeated (`probeRetries`), so one stall of a shared machine does not decide.
+      for (let attempt = 0; attempt <= plan.probeRetries; attempt++) {
+        const result = await runAt(target, rate, plan, plan.probeMs, plan.warmupMs);
+        const failed = failedCount(result);
+        const sustained = failed === 0 && result.latencyMs.p99 <= plan.p99SloMs;
+        const { p99 } = result.latencyMs;
+        probes.push({ rate, sustained, p99Ms: p99, failed, sendLagP99Ms: result.sendLagP99Ms });
+        if (sustained) return true;
+        // A backlog left behind would slow the next run: give the target time to finish it.
+        await new Promise((resolve) => setTimeout(resolve, plan.drainMs));
+      }
+      return false;
     },
     {
       estimate: closedLoopRate * 0.8,

@@ -7,16 +7,17 @@
  * @example
  * ```ts
  * renderTable(["a", "bb"], [["1", "2"]]);
- * // "| a | bb |\n|---|----|\n| 1 | 2  |"
+ * // "| a   | bb  |\n| --- | --- |\n| 1   | 2   |"
  * ```
  */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const clean = (cell: string | undefined) => (cell ?? "").replaceAll("|", "\\|").replaceAll("\n", " ");
   const cells = [header, ...rows].map((row) => header.map((_, i) => clean(row[i])));
-  const widths = header.map((_, i) => Math.max(1, ...cells.map((row) => [...(row[i] ?? "")].length)));
+  // At least three wide, as Biome formats Markdown tables, so the output pastes into the README as is.
+  const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => [...(row[i] ?? "")].length)));
   const line = (row: readonly string[]) =>
     `| ${row.map((cell, i) => cell + " ".repeat((widths[i] ?? 0) - [...cell].length)).join(" | ")} |`;
   const [head = [], ...body] = cells;
-  const rule = `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`;
+  const rule = `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`;
   return [line(head), rule, ...body.map(line)].join("\n");
 }

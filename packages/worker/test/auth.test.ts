@@ -1,6 +1,7 @@
 import { env, reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
 import { hashSecret } from "../src/auth/tenant-key.ts";
+import type { RateLimiter } from "../src/limiter/rate-limiter.ts";
 import { type FakeUpstream, fakeUpstream } from "./support/fake-upstream.ts";
 import { CHANNELS, putTenant, secretFor } from "./support/tenants.ts";
 import { post, testEnv } from "./support/worker.ts";
@@ -140,5 +141,31 @@ describe("authentication failure budget", () => {
     expect(
       (await join(key, { "cf-connecting-ip": "198.51.100.7", "x-forwarded-for": "2001:db8:1:2::1" })).status,
     ).toBe(200);
+  });
+
+  it("spends no limiter call on clean traffic, and checks the budget of what failed here", async ({
+    expect,
+  }) => {
+    const asked: string[] = [];
+    const counting = {
+      getByName: (name: string) => {
+        asked.push(name);
+        return env.LIMITER.getByName(name);
+      },
+    } as unknown as DurableObjectNamespace<RateLimiter>;
+    const watched = testEnv({ LIMITER: counting, AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
+    const fresh = await putTenant(env, "fresh");
+    const from = { "cf-connecting-ip": "198.51.100.20" };
+    const send = (bearer: string) =>
+      post(watched, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, bearer, from);
+    const authObjects = () => asked.filter((name) => name.startsWith("auth-")).sort();
+
+    expect((await send(fresh)).status).toBe(200);
+    expect(authObjects()).toEqual([]);
+    expect((await send(`fresh.${secretFor("guess")}`)).status).toBe(401);
+    expect(authObjects()).toEqual(["auth-address:198.51.100.20", "auth-key:fresh"]);
+    asked.length = 0;
+    expect((await send(fresh)).status).toBe(200);
+    expect(authObjects()).toEqual(["auth-address:198.51.100.20", "auth-key:fresh"]);
   });
 });

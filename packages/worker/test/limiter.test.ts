@@ -144,6 +144,19 @@ describe("durability", () => {
 });
 
 describe("storage hygiene", () => {
+  it("keeps one cleanup alarm for a busy object instead of one per decision", async ({ expect }) => {
+    const bindings = testEnv();
+    const stub = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
+    const alarmAt = () =>
+      runInDurableObject(stub, (_instance: RateLimiter, state) => state.storage.getAlarm());
+    expect((await join(bindings)).status).toBe(200);
+    const first = await alarmAt();
+    vi.setSystemTime(START + 1000);
+    expect((await join(bindings)).status).toBe(200);
+    expect(first).toBe(START + 10 * 60_000);
+    expect(await alarmAt()).toBe(first);
+  });
+
   it("drops refilled buckets on its alarm and keeps serving afterwards", async ({ expect }) => {
     const bindings = testEnv();
     await statuses([join(bindings), join(bindings)]);
@@ -167,7 +180,8 @@ describe("fail closed", () => {
       const response = await join(bindings);
       expect(response.status).toBe(503);
       expect(response.headers.get("Retry-After")).toBe("1");
-      expect(broken.stubs()).toBe(1);
+      // a join asks its channel and account buckets together, each once: no retry
+      expect(broken.stubs()).toBe(2);
       expect(upstream.calls).toHaveLength(0);
     },
   );
@@ -176,6 +190,7 @@ describe("fail closed", () => {
     const broken = brokenLimiter("retryable");
     const response = await join(testEnv({ LIMITER: broken.namespace }));
     expect(response.status).toBe(503);
-    expect(broken.stubs()).toBe(2);
+    // channel and account bucket, each tried twice
+    expect(broken.stubs()).toBe(4);
   });
 });

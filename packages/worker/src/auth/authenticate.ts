@@ -5,6 +5,7 @@ import type { Failure } from "../http/failure.ts";
 import { enforceLimits } from "../limiter/enforce-limits.ts";
 import { askLimiter } from "../limiter/limiter-client.ts";
 import { authFailureLimits } from "../limiter/limits.ts";
+import { isSuspect, markSuspect } from "./failure-suspects.ts";
 import { parseBearer } from "./tenant-key.ts";
 import type { TenantRecord } from "./tenant-record.ts";
 import { findTenant } from "./tenant-registry.ts";
@@ -15,8 +16,8 @@ export type AuthOutcome = { ok: true; tenant: TenantRecord } | { ok: false; fail
 
 /**
  * Authenticates the tenant key of a request. Unknown key, wrong secret and disabled tenant are the
- * same 401; each failure is counted per key id and per client address, and a key id or address over
- * its failure budget is refused before its secret is even compared.
+ * same 401; each failure is counted per key id and per client address, and a key id or address that
+ * failed recently and is over its failure budget is refused before its secret is even compared.
  *
  * @example
  * ```ts
@@ -27,16 +28,19 @@ export type AuthOutcome = { ok: true; tenant: TenantRecord } | { ok: false; fail
 export async function authenticate(headers: Headers, env: Env, config: Config): Promise<AuthOutcome> {
   const key = parseBearer(headers.get("authorization") ?? undefined);
   const address = clientAddress(headers);
-  const peeks = authFailureLimits(key?.keyId, address, config.limits, false);
-  const [refusals, tenant] = await Promise.all([
-    Promise.all(peeks.map((check) => enforceLimits(env.LIMITER, [check], config.limiterTimeoutMs))),
+  const now = Date.now();
+  const peeks = authFailureLimits(key?.keyId, address, config.limits, false).filter((check) =>
+    isSuspect(check.call.objectName, now),
+  );
+  const [refusal, tenant] = await Promise.all([
+    peeks.length === 0 ? undefined : enforceLimits(env.LIMITER, peeks, config.limiterTimeoutMs),
     key === undefined ? undefined : findTenant(env.TENANTS, key.keyId),
   ]);
-  const refusal = refusals.find((outcome) => !outcome.ok);
   if (refusal !== undefined && !refusal.ok) return { ok: false, failure: refusal.failure };
   const matches = key !== undefined && (await secretMatches(key.secret, tenant?.keyHashes ?? []));
   if (matches && tenant !== undefined && !tenant.disabled) return { ok: true, tenant };
   const failures = authFailureLimits(key?.keyId, address, config.limits, true);
+  for (const { call } of failures) markSuspect(call.objectName, now + call.policy.windowSeconds * 1000);
   // Counting is best effort: a limiter outage must not turn a 401 into something more informative.
   await Promise.all(failures.map((check) => askLimiter(env.LIMITER, check.call, config.limiterTimeoutMs)));
   return { ok: false, failure: { kind: "unauthenticated" } };

@@ -8,9 +8,9 @@ import type { RateLimiter } from "./rate-limiter.ts";
 export type LimitsOutcome = { ok: true; verdicts: RateLimitVerdict[] } | { ok: false; failure: Failure };
 
 /**
- * Runs checks in order and stops at the first refusal, so later buckets are not drawn from; tokens
- * earlier buckets gave are returned, so a refused request costs no quota. A limiter that errs or is
- * late fails closed.
+ * Asks every check at once (one round trip, not one per bucket) and admits only if all admit. Tokens that
+ * admitting buckets gave to a request another bucket refused are returned, so a refused request costs no
+ * quota; the first refusal in `checks` order is reported. A limiter that errs or is late fails closed.
  *
  * @example
  * ```ts
@@ -23,19 +23,25 @@ export async function enforceLimits(
   checks: readonly LimitCheck[],
   timeoutMs: number,
 ): Promise<LimitsOutcome> {
+  const outcomes = await Promise.all(checks.map(({ call }) => askLimiter(namespace, call, timeoutMs)));
   const verdicts: RateLimitVerdict[] = [];
-  const taken: LimitCheck["call"][] = [];
-  const refused = async (failure: Failure): Promise<LimitsOutcome> => {
-    await Promise.all(taken.map((call) => refundToken(namespace, call, timeoutMs)));
-    return { ok: false, failure };
-  };
-  for (const { name, call } of checks) {
-    const outcome = await askLimiter(namespace, call, timeoutMs);
-    if (!outcome.ok) return refused({ kind: "limiter-unavailable", detail: outcome.detail });
+  let failure: Failure | undefined;
+  for (const [index, { name, call }] of checks.entries()) {
+    const outcome = outcomes[index];
+    if (outcome === undefined) continue;
+    if (!outcome.ok) {
+      failure ??= { kind: "limiter-unavailable", detail: outcome.detail };
+      continue;
+    }
     const verdict = { name, policy: call.policy, decision: outcome.decision };
-    if (!outcome.decision.allowed) return refused({ kind: "rate-limited", verdict });
-    if (call.consume) taken.push(call);
-    verdicts.push(verdict);
+    if (outcome.decision.allowed) verdicts.push(verdict);
+    else failure ??= { kind: "rate-limited", verdict };
   }
-  return { ok: true, verdicts };
+  if (failure === undefined) return { ok: true, verdicts };
+  const given = checks.filter(({ call }, index) => {
+    const outcome = outcomes[index];
+    return call.consume && outcome?.ok === true && outcome.decision.allowed;
+  });
+  await Promise.all(given.map(({ call }) => refundToken(namespace, call, timeoutMs)));
+  return { ok: false, failure };
 }

@@ -9,6 +9,9 @@ interface BucketRow extends Record<string, SqlStorageValue> {
   window_seconds: number;
 }
 
+// Cleanup is housekeeping, not accounting: a missing row already means a full bucket.
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
+
 /**
  * Token buckets for one key (a channel, an account, a key id or a client address), kept in the
  * object's SQLite storage and written on every decision, so eviction or a redeploy loses nothing.
@@ -22,6 +25,8 @@ interface BucketRow extends Record<string, SqlStorageValue> {
  */
 export class RateLimiter extends DurableObject {
   #sql: SqlStorage;
+  // whether this instance knows a cleanup alarm is pending (read from storage once, then tracked here)
+  #cleanupPending: boolean | undefined;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -36,7 +41,7 @@ export class RateLimiter extends DurableObject {
     const { decision, state } = decide(row && this.#state(row), policy, Date.now(), true);
     // Synchronous SQL with no await in between: the read-modify-write is one atomic step.
     this.#write(bucket, state, policy);
-    await this.ctx.storage.setAlarm(Date.now() + decision.fullInMs);
+    await this.#scheduleCleanup();
     return decision;
   }
 
@@ -55,23 +60,34 @@ export class RateLimiter extends DurableObject {
     if (row !== undefined) this.#write(bucket, refund(this.#state(row), policy, Date.now()), policy);
   }
 
-  /** Drops buckets that have refilled, so idle keys (e.g. one-off client addresses) cost no storage. */
+  /**
+   * Drops buckets that have refilled, so idle keys (e.g. one-off client addresses) cost no storage. It runs
+   * every few minutes while an object is in use, never per request: wiping and recreating the table on every
+   * decision cost the proxy half its CPU under load.
+   */
   override async alarm(): Promise<void> {
+    this.#cleanupPending = false;
     const now = Date.now();
-    let nextFullAt = Number.POSITIVE_INFINITY;
     for (const row of this.#sql.exec<BucketRow>("SELECT * FROM buckets").toArray()) {
       const policy = { quota: row.quota, windowSeconds: row.window_seconds };
       const { decision } = decide(this.#state(row), policy, now, false);
       if (decision.fullInMs <= 0) this.#sql.exec("DELETE FROM buckets WHERE name = ?", row.name);
-      else nextFullAt = Math.min(nextFullAt, now + decision.fullInMs);
     }
-    if (Number.isFinite(nextFullAt)) {
-      await this.ctx.storage.setAlarm(nextFullAt);
+    const remaining = this.#sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM buckets").one().count;
+    if (remaining > 0) {
+      await this.#scheduleCleanup();
       return;
     }
     await this.ctx.storage.deleteAll();
     // deleteAll drops the table too, and this instance may serve more requests before it is evicted.
     this.#createSchema();
+  }
+
+  async #scheduleCleanup(): Promise<void> {
+    this.#cleanupPending ??= (await this.ctx.storage.getAlarm()) !== null;
+    if (this.#cleanupPending) return;
+    this.#cleanupPending = true;
+    await this.ctx.storage.setAlarm(Date.now() + CLEANUP_INTERVAL_MS);
   }
 
   #createSchema(): void {

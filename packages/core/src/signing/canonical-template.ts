@@ -11,7 +11,7 @@ export interface CanonicalTemplate {
   readonly before: string;
   readonly after: string;
   readonly signedHeaders: string;
-  readonly headers: readonly (readonly [string, string])[];
+  readonly headers: Readonly<Record<string, string>>;
   readonly url: string;
   readonly method: string;
 }
@@ -77,7 +77,9 @@ export async function buildTemplate(
     before: canonical.slice(0, at),
     after: canonical.slice(at + datetime.length),
     signedHeaders: signer.signedHeaders,
-    headers: [...signer.headers].filter(([name]) => name !== "x-amz-date" && name !== "authorization"),
+    headers: Object.fromEntries(
+      [...signer.headers].filter(([name]) => name !== "x-amz-date" && name !== "authorization"),
+    ),
     url: signer.url.toString(),
     method: signer.method,
   };

@@ -68,12 +68,12 @@ export async function signParts(
   const canonicalHash = sha256Hex(`${template.before}${datetime}${template.after}`);
   const signingKey = await signingKeyFor(credentials.secretAccessKey, datetime.slice(0, 8), region, service);
   const signature = await signHex(signingKey, `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${canonicalHash}`);
-  const headers = new Headers(template.headers as [string, string][]);
-  headers.set("x-amz-date", datetime);
-  headers.set(
-    "authorization",
-    `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${template.signedHeaders}, Signature=${signature}`,
-  );
+  // one constructor call from a record: each Headers call crosses into C++ on workerd (~2 µs apiece)
+  const headers = new Headers({
+    ...template.headers,
+    "x-amz-date": datetime,
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${template.signedHeaders}, Signature=${signature}`,
+  });
   return { method: template.method, url: template.url, headers, body: request.body ?? null };
 }
 

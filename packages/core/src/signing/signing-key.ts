@@ -1,5 +1,6 @@
 /** @module The day's SigV4 signing key, derived once and kept as a non-extractable `CryptoKey`. */
 import { BoundedCache } from "./bounded-cache.ts";
+import { HEX } from "./sha256.ts";
 
 const encoder = new TextEncoder();
 // one entry per (credential, day, region, service): bounded so many tenants cannot grow it without limit
@@ -7,7 +8,7 @@ const signingKeys = new BoundedCache<string, Promise<CryptoKey>>(128);
 
 function toHex(buffer: ArrayBuffer): string {
   let hex = "";
-  for (const byte of new Uint8Array(buffer)) hex += (byte < 16 ? "0" : "") + byte.toString(16);
+  for (const byte of new Uint8Array(buffer)) hex += HEX[byte];
   return hex;
 }
 

@@ -5,7 +5,7 @@ import { sha256Hex } from "./sha256.ts";
 import { signHex, signingKeyFor } from "./signing-key.ts";
 
 // join bodies repeat (one per channel), so their hashes do too; larger bodies take aws4fetch's path every time
-const bodyHashes = new BoundedCache<string, string>(512);
+const bodyHashes = new BoundedCache<string, string>(1024);
 export const MAX_CACHED_BODY_CHARS = 4096;
 
 /** The hex SHA-256 of a short string body, cached. */

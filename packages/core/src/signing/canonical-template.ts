@@ -26,7 +26,8 @@ export interface TemplateInput {
   readonly allHeaders: boolean;
 }
 
-const templates = new BoundedCache<string, CanonicalTemplate>(256);
+// a join's shape is one per channel: a proxy serving more channels than this would miss on every request
+const templates = new BoundedCache<string, CanonicalTemplate>(1024);
 const DATE_LINE = "\nx-amz-date:";
 
 function headersKey(headers: HeadersInit | undefined): string {

@@ -2,8 +2,6 @@
 import { knownCode } from "./error-codes.ts";
 import { KvsError } from "./kvs-error.ts";
 
-// error bodies are small; a misbehaving upstream must not make us buffer megabytes
-const MAX_ERROR_BODY_CHARS = 16_384;
 const VIEWER_CAP_MARKER = "maximum number of viewers";
 const CANONICAL_DUMP_MARKER = /\s*The Canonical String for this request should have been[\s\S]*$/;
 
@@ -11,12 +9,6 @@ export interface ErrorAnswer {
   readonly status: number;
   readonly headers: Headers;
   readonly body: string;
-}
-
-/** Reads a failed response into the parts the parser needs. */
-export async function readErrorAnswer(response: Response): Promise<ErrorAnswer> {
-  const text = await response.text().catch(() => "");
-  return { status: response.status, headers: response.headers, body: text.slice(0, MAX_ERROR_BODY_CHARS) };
 }
 
 /** `x-amzn-RequestId` under any of the spellings AWS services use. */
@@ -78,7 +70,8 @@ function redact(message: string, secrets: readonly string[]): string {
  * Builds the `KvsError` for an AWS error answer.
  *
  * @example
- * const error = parseAwsError(await readErrorAnswer(response), { secrets: [sessionToken] });
+ * const answer = { status: response.status, headers: response.headers, body: await response.text() };
+ * const error = parseAwsError(answer, { secrets: [sessionToken] });
  */
 export function parseAwsError(
   answer: ErrorAnswer,

@@ -9,7 +9,7 @@ const bodyHashes = new BoundedCache<string, string>(1024);
 export const MAX_CACHED_BODY_CHARS = 4096;
 
 /** The hex SHA-256 of a short string body, cached. */
-export function bodyHashOf(body: string): string {
+function bodyHashOf(body: string): string {
   let hash = bodyHashes.get(body);
   if (hash === undefined) {
     hash = sha256Hex(body);

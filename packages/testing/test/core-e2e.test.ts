@@ -44,11 +44,22 @@ describe("core against the emulator", () => {
   });
 
   it("joins as a viewer and reports the viewer cap without retrying it", async ({ expect }) => {
-    for (const clientId of ["v1", "v2", "v3"]) await kvs.joinStorageSessionAsViewer({ channelArn, clientId });
-    const failure = await kvs
-      .joinStorageSessionAsViewer({ channelArn, clientId: "v4" })
-      .catch((e: unknown) => e);
+    // a second passes between joins on the emulator's clock, so the 2 TPS limit never decides the outcome
+    let clock = Date.now();
+    const { emulator: paced, kvs: viewer } = await emulatorAndClient({ now: () => clock });
+    const joinAs = (clientId: string) => {
+      clock += 1000;
+      return viewer.joinStorageSessionAsViewer({ channelArn, clientId });
+    };
+    for (const clientId of ["v1", "v2", "v3"]) await joinAs(clientId);
+    const failure = await joinAs("v4").catch((e: unknown) => e);
     expect(isKvsError(failure, "ViewerLimitExceeded")).toBe(true);
+    expect(joins(paced).map((call) => call.errorCode)).toEqual([
+      null,
+      null,
+      null,
+      "ClientLimitExceededException",
+    ]);
   });
 
   it("returns the endpoints of each requested protocol", async ({ expect }) => {

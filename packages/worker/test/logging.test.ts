@@ -32,7 +32,7 @@ describe("structured logs", () => {
     }
     upstream = fakeUpstream();
     const key = await putTenant(env, "acme");
-    const bindings = testEnv({ AWS_SESSION_TOKEN: SESSION_TOKEN, UPSTREAM_TIMEOUT_MS: "30" });
+    const bindings = testEnv({ AWS_SESSION_TOKEN: SESSION_TOKEN });
     const join = (body: unknown, bearer = key) => {
       requests++;
       return post(bindings, "/joinStorageSession", body, bearer);
@@ -57,7 +57,9 @@ describe("structured logs", () => {
     );
     await join({ channelArn: CHANNELS.demoCamera2 });
     upstream.answer("/joinStorageSession", hang);
-    await join({ channelArn: CHANNELS.demoCamera2 });
+    requests++;
+    const impatient = testEnv({ AWS_SESSION_TOKEN: SESSION_TOKEN, UPSTREAM_TIMEOUT_MS: "30" });
+    await post(impatient, "/joinStorageSession", { channelArn: CHANNELS.demoCamera2 }, key);
     requests++;
     await send(bindings, "/healthz");
     requests++;

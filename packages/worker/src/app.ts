@@ -1,5 +1,5 @@
 import { HonoBase as Hono } from "hono/hono-base";
-import { RegExpRouter } from "hono/router/reg-exp-router";
+import { PatternRouter } from "hono/router/pattern-router";
 import type { AppEnv } from "./http/app-env.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { reject } from "./http/reject.ts";
@@ -19,9 +19,11 @@ import { operationHandler } from "./routes/operation.ts";
  * ```
  */
 export function createApp(): Hono<AppEnv> {
-  // one router instead of hono's default pair: the routes are few and static, and every KB ships to the edge
-  const app = new Hono<AppEnv>({ router: new RegExpRouter() });
+  // the smallest router (~0.5 KB gz against RegExpRouter's 2): the routes are few and static, and every KB ships to the edge
+  const app = new Hono<AppEnv>({ router: new PatternRouter() });
   app.use(requestLog());
+  // PatternRouter would also match "/joinStorageSession/"; AWS operation paths are exact
+  app.use(async (c, next) => (c.req.path.endsWith("/") ? reject(c, { kind: "unknown-operation" }) : next()));
   app.get("/healthz", healthz);
   app.post("/joinStorageSession", jsonBody(), operationHandler(joinOperation));
   app.post("/joinStorageSessionAsViewer", jsonBody(), operationHandler(viewerJoinOperation));

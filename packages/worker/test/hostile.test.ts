@@ -106,6 +106,7 @@ describe("hostile headers never steer or reach upstream", () => {
     for (const path of ["//evil.example/joinStorageSession", "/joinStorageSession/", "/JOINSTORAGESESSION"]) {
       expect((await post(bindings, path, { channelArn: CHANNELS.demoCamera }, key)).status).toBe(404);
     }
+    expect((await send(bindings, "/healthz/")).status).toBe(404);
     expect(upstream.calls).toHaveLength(0);
   });
 });

@@ -18,7 +18,7 @@ export interface BundleSizes {
 export const OFFLINE_WRANGLER_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
 /**
- * The proxy exactly as `wrangler deploy` would upload it (root wrangler.toml, `--minify`), built with
+ * The proxy exactly as `wrangler deploy` would upload it (root wrangler.toml, which sets `minify` and drops `keep_names`), built with
  * `--dry-run` into a temporary directory.
  *
  * @example
@@ -30,7 +30,7 @@ export async function wranglerWorkerBundle(): Promise<string> {
   const outdir = await mkdtemp(join(tmpdir(), "kvs-bench-bundle-"));
   try {
     const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-    const args = [wrangler, "deploy", "--dry-run", "--minify", "--outdir", outdir];
+    const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir];
     const run = await runChild(process.execPath, [...args, "--config", join(ROOT, "wrangler.toml")], {
       cwd: ROOT,
       timeoutMs: 120_000,

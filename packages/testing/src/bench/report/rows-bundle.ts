@@ -23,7 +23,7 @@ export function bundleRows(outcome: Outcome<BundleSizes>): Row[] {
   return [
     {
       section: "2",
-      measurement: "bundle · proxy worker (wrangler deploy --dry-run --minify)",
+      measurement: "bundle · proxy worker (wrangler deploy --dry-run)",
       value: sized(worker),
       anchor,
       ratio: ratio(worker.gzipBytes / sdkWorker.gzipBytes),

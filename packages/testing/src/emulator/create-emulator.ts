@@ -6,7 +6,7 @@ import { createRegistry, type DataSet } from "./data-set.ts";
 import { type EnvelopeDeps, withEnvelope } from "./envelope.ts";
 import { createHangs } from "./fault-effects.ts";
 import { createFaultTable, type FaultSpec } from "./faults.ts";
-import { createJoinLimits } from "./limits.ts";
+import { createOperationLimits } from "./limits.ts";
 import { type AdminControls, adminRoutes } from "./routes-admin.ts";
 import { controlPlaneRoutes } from "./routes-control-plane.ts";
 import { signalingRoutes } from "./routes-signaling.ts";
@@ -72,7 +72,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const state: EmulatorState = {
     registry: createRegistry(options.dataSet ?? demoDataSet()),
     now,
-    limits: createJoinLimits(),
+    limits: createOperationLimits(),
     sockets: createSignalingSockets(),
     endpointOrigin: options.endpointOrigin,
   };

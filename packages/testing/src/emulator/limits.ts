@@ -1,7 +1,13 @@
 import type { ChannelSeed } from "./data-set.ts";
 
-/** Which join operation a call is: JoinStorageSession (master) or JoinStorageSessionAsViewer. */
-export type JoinOperation = "master" | "viewer";
+/** The emulated HTTP operations that have TPS quotas; `master` and `viewer` are the two joins. */
+export type LimitedOperation =
+  | "master"
+  | "viewer"
+  | "get-ice-server-config"
+  | "get-signaling-channel-endpoint"
+  | "describe-signaling-channel"
+  | "describe-media-storage-configuration";
 
 /**
  * KVS's published limits for the join operations.
@@ -16,10 +22,31 @@ export const JOIN_LIMITS = {
   viewerIdleMs: 60_000,
 } as const;
 
-/** Admission control for the join operations, driven by the emulator's clock. */
-export interface JoinLimits {
-  /** Counts a call against the TPS limits if it fits under both; `false` means throttled. */
-  admitCall(operation: JoinOperation, channel: ChannelSeed, now: number): boolean;
+/** Calls per second one operation admits, per channel (if it has such a quota) and per account and region. */
+export interface OperationQuota {
+  readonly perChannelTps: number | undefined;
+  readonly perAccountTps: number;
+}
+
+/**
+ * KVS's published TPS quotas (kvswebrtc-limits), per region as every AWS quota; soft ones at their defaults.
+ *
+ * @example
+ * OPERATION_QUOTAS["get-ice-server-config"].perChannelTps; // 5
+ */
+export const OPERATION_QUOTAS: Readonly<Record<LimitedOperation, OperationQuota>> = {
+  master: { perChannelTps: JOIN_LIMITS.perChannelTps, perAccountTps: JOIN_LIMITS.perAccountTps },
+  viewer: { perChannelTps: JOIN_LIMITS.perChannelTps, perAccountTps: JOIN_LIMITS.perAccountTps },
+  "get-ice-server-config": { perChannelTps: 5, perAccountTps: 100 },
+  "get-signaling-channel-endpoint": { perChannelTps: undefined, perAccountTps: 300 },
+  "describe-signaling-channel": { perChannelTps: 5, perAccountTps: 300 },
+  "describe-media-storage-configuration": { perChannelTps: 5, perAccountTps: 50 },
+};
+
+/** Admission control driven by the emulator's clock. */
+export interface OperationLimits {
+  /** Counts a call against its operation's quotas if it fits under all of them; `false` means throttled. */
+  admitCall(operation: LimitedOperation, channel: ChannelSeed, now: number): boolean;
   /** Admits a viewer to the channel's session; a client id already in the session always gets back in. */
   admitViewer(channel: ChannelSeed, clientId: string, now: number): boolean;
   clear(): void;
@@ -28,14 +55,14 @@ export interface JoinLimits {
 const WINDOW_MS = 1000;
 
 /**
- * Creates the join limits: sliding one-second windows per channel and per account (each operation
+ * Creates the limits: sliding one-second windows per channel and per account and region (each operation
  * separately), and viewer sessions whose members expire after the idle window.
  *
  * @example
- * const limits = createJoinLimits();
+ * const limits = createOperationLimits();
  * limits.admitCall("master", channel, now); // true, true, then false within the same second
  */
-export function createJoinLimits(): JoinLimits {
+export function createOperationLimits(): OperationLimits {
   const windows = new Map<string, number[]>();
   const sessions = new Map<string, Map<string, number>>();
 
@@ -47,13 +74,14 @@ export function createJoinLimits(): JoinLimits {
 
   return {
     admitCall: (operation, channel, now) => {
-      const perChannel = recent(`${operation}|channel|${channel.arn}`, now);
-      const perAccount = recent(`${operation}|account|${channel.account}`, now);
-      if (perChannel.length >= JOIN_LIMITS.perChannelTps || perAccount.length >= JOIN_LIMITS.perAccountTps) {
-        return false;
-      }
-      perChannel.push(now);
+      const quota = OPERATION_QUOTAS[operation];
+      const perAccount = recent(`${operation}|account|${channel.account}|${channel.region}`, now);
+      const perChannel =
+        quota.perChannelTps === undefined ? [] : recent(`${operation}|channel|${channel.arn}`, now);
+      if (perAccount.length >= quota.perAccountTps) return false;
+      if (quota.perChannelTps !== undefined && perChannel.length >= quota.perChannelTps) return false;
       perAccount.push(now);
+      perChannel.push(now);
       return true;
     },
     admitViewer: (channel, clientId, now) => {

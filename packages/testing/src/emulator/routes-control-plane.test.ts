@@ -81,6 +81,21 @@ describe("DescribeSignalingChannel", () => {
     }
   });
 
+  it("admits 5 calls per channel per second, by ARN or by name alike, then throttles", async ({ expect }) => {
+    const kvs = emulator();
+    const bodies = [{ ChannelARN: demoCamera.arn }, { ChannelName: "demo-camera" }];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const body = bodies[i % 2] ?? {};
+      statuses.push((await kvs.fetch(await signedPost("/describeSignalingChannel", body))).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 400]);
+    const other = await kvs.fetch(
+      await signedPost("/describeMediaStorageConfiguration", { ChannelARN: demoCamera.arn }),
+    );
+    expect(other.status).toBe(200);
+  });
+
   it("signs a lookup by name for the channel's own region", async ({ expect }) => {
     const request = await signedPost(
       "/describeSignalingChannel",

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
 import { authenticateJson } from "./authenticate.ts";
-import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument } from "./aws-error.ts";
+import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
 import { type ChannelSeed, streamArnOf } from "./data-set.ts";
+import type { LimitedOperation } from "./limits.ts";
 import { createFieldReader, type FieldReader, parseJsonBody } from "./request-body.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
@@ -27,9 +28,19 @@ function findChannel(state: EmulatorState, fields: FieldReader, requireArn: bool
   return channel ? { ok: true, channel } : { ok: false, error: channelNotFound() };
 }
 
-function describeTarget(state: EmulatorState, text: string): Found {
+/** The channel a call is about, once it exists and the operation's quotas admit the call. */
+function admitted(state: EmulatorState, operation: LimitedOperation, found: Found): Found {
+  if (!found.ok || state.limits.admitCall(operation, found.channel, state.now())) return found;
+  return { ok: false, error: THROTTLED };
+}
+
+function describeTarget(state: EmulatorState, operation: LimitedOperation, text: string): Found {
   const parsed = parseJsonBody(text);
-  return parsed.ok ? findChannel(state, createFieldReader(parsed.value), false) : parsed;
+  return admitted(
+    state,
+    operation,
+    parsed.ok ? findChannel(state, createFieldReader(parsed.value), false) : parsed,
+  );
 }
 
 function versionOf(channel: ChannelSeed): string {
@@ -60,7 +71,7 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
     const config = fields.object("SingleMasterChannelEndpointConfiguration");
     const protocols = config?.enumList("Protocols", PROTOCOLS) ?? ["WSS", "HTTPS"];
     config?.string("Role", { oneOf: ["MASTER", "VIEWER"] });
-    const found = findChannel(state, fields, true);
+    const found = admitted(state, "get-signaling-channel-endpoint", findChannel(state, fields, true));
     if (!found.ok) return fail(found.error);
     if (protocols.includes("WEBRTC") && !found.channel.mediaStorage) {
       return fail(
@@ -82,7 +93,7 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
   app.post("/describeSignalingChannel", async (c) => {
     const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
     if (denied) return denied;
-    const found = describeTarget(state, c.env.text);
+    const found = describeTarget(state, "describe-signaling-channel", c.env.text);
     if (!found.ok) return fail(found.error);
     const { channel } = found;
     return c.json({
@@ -101,7 +112,7 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
   app.post("/describeMediaStorageConfiguration", async (c) => {
     const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
     if (denied) return denied;
-    const found = describeTarget(state, c.env.text);
+    const found = describeTarget(state, "describe-media-storage-configuration", c.env.text);
     if (!found.ok) return fail(found.error);
     const { channel } = found;
     return c.json({

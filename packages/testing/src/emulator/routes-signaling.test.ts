@@ -42,6 +42,23 @@ describe("GetIceServerConfig", () => {
     );
     expect(await errorOf(badService)).toMatchObject({ status: 400, code: "InvalidArgumentException" });
   });
+
+  it("admits 5 calls per channel per second, then answers ClientLimitExceededException", async ({
+    expect,
+  }) => {
+    let now = DEMO_NOW;
+    const emulator = createEmulator({ now: () => now });
+    const call = async () =>
+      emulator.fetch(await signedPost("/v1/get-ice-server-config", { ChannelARN: demoCamera.arn }));
+    for (let i = 0; i < 5; i++) expect((await call()).status).toBe(200);
+    expect(await errorOf(await call())).toMatchObject({
+      status: 400,
+      code: "ClientLimitExceededException",
+      body: { Message: expect.stringContaining("throttled") },
+    });
+    now += 1000;
+    expect((await call()).status).toBe(200);
+  });
 });
 
 describe("the WSS endpoint over plain fetch", () => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
 import { authenticateJson } from "./authenticate.ts";
-import { type AwsError, awsErrorResponse, channelNotFound } from "./aws-error.ts";
+import { type AwsError, awsErrorResponse, channelNotFound, THROTTLED } from "./aws-error.ts";
 import { createFieldReader, parseJsonBody } from "./request-body.ts";
 import { authorizeConnect } from "./signaling-connect.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
@@ -40,14 +40,16 @@ export function signalingRoutes(state: EmulatorState): Hono<{ Bindings: RequestB
     fields.string("Username", { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 });
     const error = fields.error();
     if (error) return fail(error);
-    if (channelArn === undefined || !state.registry.channelByArn(channelArn)) return fail(channelNotFound());
+    const channel = channelArn === undefined ? undefined : state.registry.channelByArn(channelArn);
+    if (!channel) return fail(channelNotFound());
+    if (!state.limits.admitCall("get-ice-server-config", channel, state.now())) return fail(THROTTLED);
     const host = new URL(state.endpointOrigin ?? c.req.url).hostname;
     const expiry = Math.floor(state.now() / 1000) + ICE_TTL_SECONDS;
     return c.json({
       IceServerList: [
         {
           Uris: [`turn:${host}:443?transport=udp`, `turns:${host}:443?transport=tcp`],
-          Username: `${expiry}:${btoa(channelArn)}`,
+          Username: `${expiry}:${btoa(channel.arn)}`,
           Password: randomSecret(),
           Ttl: ICE_TTL_SECONDS,
         },

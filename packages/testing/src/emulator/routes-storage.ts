@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
 import { authenticateJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
-import type { JoinOperation } from "./limits.ts";
+import type { LimitedOperation } from "./limits.ts";
 import { createFieldReader, parseJsonBody } from "./request-body.ts";
 import { sdpOfferMessage } from "./sdp-offer.ts";
 import type { SignalingPeer } from "./signaling-sockets.ts";
@@ -32,7 +32,11 @@ export function storageRoutes(state: EmulatorState): Hono<Env> {
   return app;
 }
 
-async function join(state: EmulatorState, c: Context<Env>, operation: JoinOperation): Promise<Response> {
+async function join(
+  state: EmulatorState,
+  c: Context<Env>,
+  operation: Extract<LimitedOperation, "master" | "viewer">,
+): Promise<Response> {
   const fail = (error: AwsError) => awsErrorResponse(error, "storage");
   const denied = await authenticateJson(state, c.req.raw, c.env, "storage", "channelArn");
   if (denied) return denied;

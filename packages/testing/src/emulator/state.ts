@@ -1,12 +1,12 @@
 import type { Registry } from "./data-set.ts";
-import type { JoinLimits } from "./limits.ts";
+import type { OperationLimits } from "./limits.ts";
 import type { SignalingSockets } from "./signaling-sockets.ts";
 
 /** What every route reads: seed data, the clock, limits and connected sockets. */
 export interface EmulatorState {
   readonly registry: Registry;
   readonly now: () => number;
-  readonly limits: JoinLimits;
+  readonly limits: OperationLimits;
   readonly sockets: SignalingSockets;
   /** Origin the returned endpoints point at; `undefined` means the incoming request's origin. */
   readonly endpointOrigin: string | undefined;

@@ -47,8 +47,19 @@ export function parseBearer(header: string | undefined): TenantKey | undefined {
  * ```
  */
 export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return toBase64Url(new Uint8Array(digest));
+  return toBase64Url(await secretDigest(secret));
+}
+
+/**
+ * A secret's SHA-256 digest as bytes: what {@link hashSecret} encodes, and what a presented key is compared as.
+ *
+ * @example
+ * ```ts
+ * (await secretDigest("local-demo-secret-not-for-production")).length; // 32
+ * ```
+ */
+export async function secretDigest(secret: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
 }
 
 /**

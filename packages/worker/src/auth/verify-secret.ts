@@ -1,4 +1,4 @@
-import { hashSecret } from "./tenant-key.ts";
+import { secretDigest } from "./tenant-key.ts";
 
 // Slots compared on every call, so timing does not reveal how many hashes a tenant has (or whether it exists).
 const SLOTS = 2;
@@ -14,7 +14,7 @@ const DIGEST_BYTES = 32;
  * ```
  */
 export async function secretMatches(secret: string, storedHashes: readonly string[]): Promise<boolean> {
-  const presented = fromBase64Url(await hashSecret(secret));
+  const presented = await secretDigest(secret);
   let matched = false;
   for (let slot = 0; slot < SLOTS; slot++) {
     const stored = decodeDigest(storedHashes[slot]);

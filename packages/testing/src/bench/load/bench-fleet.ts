@@ -1,4 +1,8 @@
 /** @module The channels the load runs spread over, so neither the emulator's nor the proxy's limits bite. */
+
+// the proxy's own tenant format, so the bench record cannot drift from what the proxy reads
+import { hashSecret } from "../../../../worker/src/auth/tenant-key.ts";
+import type { TenantRecord } from "../../../../worker/src/auth/tenant-record.ts";
 import type { ChannelSeed, DataSet } from "../../emulator/data-set.ts";
 import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 
@@ -73,20 +77,21 @@ export function benchDataSet(): DataSet {
  *
  * @example
  * ```ts
- * await kv.put("tenant:demo", JSON.stringify(await benchTenantRecord()));
+ * const record = await benchTenantRecord(); // stored under tenantStorageKey(record.tenantId)
  * ```
  */
-export async function benchTenantRecord(shape = FLEET_SHAPE): Promise<Record<string, unknown>> {
+export async function benchTenantRecord(shape = FLEET_SHAPE): Promise<TenantRecord> {
   const [tenantId = "", secret = ""] = BENCH_TENANT_KEY.split(".");
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
-  const keyHash = btoa(String.fromCharCode(...digest))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
   const channels = Array.from({ length: shape.accounts }, (_, a) => ({
     accountId: benchAccount(a),
     region: DEMO_REGION,
     channelName: "bench-*",
   }));
-  return { tenantId, keyHashes: [keyHash], channels, roles: ["MASTER", "VIEWER"], disabled: false };
+  return {
+    tenantId,
+    keyHashes: [await hashSecret(secret)],
+    channels,
+    roles: ["MASTER", "VIEWER"],
+    disabled: false,
+  };
 }

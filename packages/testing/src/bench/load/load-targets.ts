@@ -1,5 +1,6 @@
 /** @module Section 3's three targets: a trivial Hono route, the emulator direct, and the full proxy. */
 import { signRequest } from "@kvs-webrtc-storage/core";
+import { tenantStorageKey } from "../../../../worker/src/auth/tenant-record.ts";
 import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
@@ -125,7 +126,8 @@ export async function startLoadTargets(proxyCode: string): Promise<LoadTargets> 
       { name: "trivial", code: trivialCode, options: socket },
     ]);
     const kv = await workerd.miniflare.getKVNamespace("TENANTS", "proxy");
-    await kv.put("tenant:demo", JSON.stringify(await benchTenantRecord()));
+    const record = await benchTenantRecord();
+    await kv.put(tenantStorageKey(record.tenantId), JSON.stringify(record));
     const origin = async (name: string) => (await workerd?.miniflare.unsafeGetDirectURL(name))?.origin ?? "";
     const emulatorOrigin = emulator.url;
     const devices = async (rate: number) => deviceRequests(rate);

@@ -1,30 +1,20 @@
 /** @module aws4fetch's SigV4 signer with the work that repeats across requests cached. */
 import { AwsV4Signer } from "aws4fetch";
-import { BoundedCache } from "./bounded-cache.ts";
 import { sha256Hex } from "./sha256.ts";
 import { signHex, signingKeyFor } from "./signing-key.ts";
 
-// join bodies repeat (one per channel), so their hashes do too; larger bodies take aws4fetch's path every time
-const bodyHashes = new BoundedCache<string, string>(1024);
+// bodies up to this size are hashed synchronously; larger ones are faster through Web Crypto
 export const MAX_CACHED_BODY_CHARS = 4096;
-
-/** The hex SHA-256 of a short string body, cached. */
-function bodyHashOf(body: string): string {
-  let hash = bodyHashes.get(body);
-  if (hash === undefined) {
-    hash = sha256Hex(body);
-    bodyHashes.set(body, hash);
-  }
-  return hash;
-}
 
 /**
  * `AwsV4Signer` keeps doing the canonicalisation; this subclass replaces only the crypto that repeats:
- * the day's signing key is derived once and kept as an imported `CryptoKey`, and short bodies are hashed once.
+ * the day's signing key is derived once and kept as an imported `CryptoKey`, and short bodies skip Web Crypto's
+ * dispatch (the canonical-request template cache above this already hashes each request shape once).
  */
 export class CachingSigner extends AwsV4Signer {
   override async hexBodyHash(): Promise<string> {
-    const body = this.body;
+    // aws4fetch hashes a missing body as "" (presigned URLs have none)
+    const body = this.body ?? "";
     if (
       typeof body !== "string" ||
       body.length > MAX_CACHED_BODY_CHARS ||
@@ -32,7 +22,7 @@ export class CachingSigner extends AwsV4Signer {
     ) {
       return super.hexBodyHash();
     }
-    return bodyHashOf(body);
+    return sha256Hex(body);
   }
 
   override async stringToSign(): Promise<string> {

@@ -1,5 +1,5 @@
 /** @module GetSignalingChannelEndpoint: discovery, a TTL cache per channel and role, and host trust. */
-import { KvsError } from "../errors/kvs-error.ts";
+import { abortError, KvsError } from "../errors/kvs-error.ts";
 import type { ChannelRole, SignalingProtocol } from "../model/inputs.ts";
 import { resourceEndpointListRule } from "../model/rules.ts";
 import { BoundedCache } from "../signing/bounded-cache.ts";
@@ -41,11 +41,9 @@ function untrusted(detail: string): KvsError {
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
-  const aborted = () =>
-    new KvsError("AbortError", { message: "The call was aborted by the caller", cause: signal.reason });
-  if (signal.aborted) return Promise.reject(aborted());
+  if (signal.aborted) return Promise.reject(abortError(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
+    const onAbort = () => reject(abortError(signal.reason));
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });

@@ -1,5 +1,5 @@
 /** @module Sends one signed AWS call: per-attempt timeout, caller abort, retries, and clock-skew correction. */
-import { isKvsError, KvsError } from "../errors/kvs-error.ts";
+import { abortError, isKvsError, KvsError } from "../errors/kvs-error.ts";
 import { isClockSkewError, parseAwsError, requestIdOf } from "../errors/parse-aws-error.ts";
 import { signParts } from "../signing/sign-request.ts";
 import { backoffMs } from "./backoff.ts";
@@ -17,7 +17,6 @@ export interface Call {
 }
 
 export interface Answer {
-  readonly headers: Headers;
   readonly body: string;
   readonly requestId: string;
 }
@@ -43,9 +42,6 @@ function causeCode(error: unknown): string | undefined {
   }
   return undefined;
 }
-
-const abortError = (reason: unknown) =>
-  new KvsError("AbortError", { message: "The call was aborted by the caller", cause: reason });
 
 export interface Transport {
   /** Sends `call`, retrying as the error model allows; resolves with a 2xx answer or throws `KvsError`. */
@@ -90,7 +86,6 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
       timedOut = true;
       controller.abort();
     }, config.timeoutMs);
-    const secrets = [credentials.sessionToken ?? "", credentials.secretAccessKey];
     try {
       const response = await config.fetch(signed.url, {
         method: "POST",
@@ -104,10 +99,11 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
       if (response.ok) {
         return {
           ok: true,
-          answer: { headers: response.headers, body, requestId: requestIdOf(response.headers) ?? "" },
+          answer: { body, requestId: requestIdOf(response.headers) ?? "" },
         };
       }
       const answer = { status: response.status, headers: response.headers, body };
+      const secrets = [credentials.sessionToken ?? "", credentials.secretAccessKey];
       const error = parseAwsError(answer, { secrets, nowMs: runtime.now() });
       return { ok: false, error, reachedAws: true, skewCorrected };
     } catch (cause) {

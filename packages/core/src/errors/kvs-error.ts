@@ -101,3 +101,8 @@ export function invalidArgument(issues: readonly InputIssue[]): KvsError {
   const detail = issues.map((issue) => `${issue.path} ${issue.message}`).join("; ");
   return new KvsError("InvalidArgumentException", { message: `Invalid input: ${detail}`, issues });
 }
+
+/** Shorthand for the error of a call its caller aborted; the abort reason is its cause. */
+export function abortError(reason: unknown): KvsError {
+  return new KvsError("AbortError", { message: "The call was aborted by the caller", cause: reason });
+}

@@ -85,7 +85,6 @@ const CODE_ALIASES: Readonly<Record<string, KvsErrorCode>> = {
   RequestTimeout: "RequestTimeoutException",
 };
 
-const SERVICE_CODES = new Set<string>(Object.keys(ERROR_TRAITS));
 const LOCAL_CODES = new Set<string>([
   "NetworkError",
   "TimeoutError",
@@ -93,10 +92,11 @@ const LOCAL_CODES = new Set<string>([
   "UntrustedEndpoint",
   "UnknownError",
 ]);
+const SERVICE_CODES = new Set<string>(Object.keys(ERROR_TRAITS).filter((code) => !LOCAL_CODES.has(code)));
 
 /** Maps a wire code to a known code, or `undefined` when the service sent one we do not model. */
 export function knownCode(wireCode: string): KvsErrorCode | undefined {
-  const alias = CODE_ALIASES[wireCode];
-  if (alias) return alias;
-  return SERVICE_CODES.has(wireCode) && !LOCAL_CODES.has(wireCode) ? (wireCode as KvsErrorCode) : undefined;
+  // own keys only: a wire code such as "toString" must not find Object.prototype's
+  if (Object.hasOwn(CODE_ALIASES, wireCode)) return CODE_ALIASES[wireCode];
+  return SERVICE_CODES.has(wireCode) ? (wireCode as KvsErrorCode) : undefined;
 }

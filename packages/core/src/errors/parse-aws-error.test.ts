@@ -130,6 +130,14 @@ describe("parseAwsError", () => {
     expect(parseAwsError(body).code).toBe("InvalidArgumentException");
   });
 
+  it("treats wire codes named like Object.prototype members as unmodeled, not as aliases", () => {
+    const unmodeled = parseAwsError(answer(400, { "x-amzn-errortype": "SomethingNew" }, "{}"));
+    for (const wireCode of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      const error = parseAwsError(answer(400, { "x-amzn-errortype": wireCode }, "{}"));
+      expect(error.code).toBe(unmodeled.code);
+    }
+  });
+
   it("removes secrets and the canonical-request dump from messages", () => {
     const leaky = answer(
       403,

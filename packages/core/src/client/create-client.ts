@@ -11,8 +11,10 @@ import {
   parseGetSignalingChannelEndpointInput,
   parseJoinStorageSessionAsViewerInput,
   parseJoinStorageSessionInput,
+  type SignalingProtocol,
 } from "../model/inputs.ts";
 import { iceServerListRule } from "../model/rules.ts";
+import { answerBody } from "./answer-body.ts";
 import { createEndpointResolver, type SignalingEndpoints } from "./endpoints.ts";
 import { type ClientOptions, type ClientRuntime, resolveOptions, systemRuntime } from "./options.ts";
 import { createTransport } from "./transport.ts";
@@ -68,13 +70,7 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
   ): Promise<{ requestId: string }> {
     const region = regionOf(body.channelArn);
     const query = { channelArn: body.channelArn, region, protocols: ["WEBRTC" as const], role };
-    const endpoint = config.endpoint ?? (await endpoints.resolve(query, signal)).WEBRTC;
-    if (endpoint === undefined) {
-      throw new KvsError("UnknownError", {
-        message: "GetSignalingChannelEndpoint returned no WEBRTC endpoint",
-        fault: "server",
-      });
-    }
+    const endpoint = config.endpoint ?? endpointFor(await endpoints.resolve(query, signal), "WEBRTC");
     const path = operation === "JoinStorageSession" ? "/joinStorageSession" : "/joinStorageSessionAsViewer";
     try {
       const answer = await transport.send({
@@ -117,13 +113,7 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
         protocols: ["HTTPS" as const],
         role: role ?? (clientId ? "VIEWER" : "MASTER"),
       };
-      const { HTTPS } = await endpoints.resolve(query, callOptions.signal);
-      if (HTTPS === undefined) {
-        throw new KvsError("UnknownError", {
-          message: "GetSignalingChannelEndpoint returned no HTTPS endpoint",
-          fault: "server",
-        });
-      }
+      const HTTPS = endpointFor(await endpoints.resolve(query, callOptions.signal), "HTTPS");
       const answer = await transport.send({
         operation: "GetIceServerConfig",
         url: new URL("/v1/get-ice-server-config", HTTPS).toString(),
@@ -136,15 +126,12 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
         idempotent: true,
         signal: callOptions.signal,
       });
-      const parsed = iceServerListRule.safeParse(safeJson(answer.body));
-      if (!parsed.success) {
-        throw new KvsError("UnknownError", {
-          message: "GetIceServerConfig answered without a valid IceServerList",
-          fault: "server",
-          requestId: answer.requestId,
-        });
-      }
-      const iceServers = parsed.data.IceServerList.map((s) => ({
+      const { IceServerList } = answerBody(
+        answer,
+        iceServerListRule,
+        "GetIceServerConfig answered without a valid IceServerList",
+      );
+      const iceServers = IceServerList.map((s) => ({
         uris: s.Uris,
         username: s.Username,
         password: s.Password,
@@ -155,12 +142,13 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
   };
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+function endpointFor(endpoints: SignalingEndpoints, protocol: SignalingProtocol): string {
+  const endpoint = endpoints[protocol];
+  if (endpoint !== undefined) return endpoint;
+  throw new KvsError("UnknownError", {
+    message: `GetSignalingChannelEndpoint returned no ${protocol} endpoint`,
+    fault: "server",
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { abortError, KvsError } from "../errors/kvs-error.ts";
 import type { ChannelRole, SignalingProtocol } from "../model/inputs.ts";
 import { resourceEndpointListRule } from "../model/rules.ts";
 import { BoundedCache } from "../signing/bounded-cache.ts";
+import { answerBody } from "./answer-body.ts";
 import type { ClientConfig, ClientRuntime } from "./options.ts";
 import type { Transport } from "./transport.ts";
 
@@ -79,23 +80,14 @@ export function createEndpointResolver(
       }),
       idempotent: true,
     });
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      json = undefined;
-    }
-    const parsed = resourceEndpointListRule.safeParse(json);
-    if (!parsed.success) {
-      throw new KvsError("UnknownError", {
-        message: "GetSignalingChannelEndpoint answered without a ResourceEndpointList",
-        fault: "server",
-        requestId: answer.requestId,
-      });
-    }
+    const { ResourceEndpointList } = answerBody(
+      answer,
+      resourceEndpointListRule,
+      "GetSignalingChannelEndpoint answered without a ResourceEndpointList",
+    );
     const trust = config.isTrustedEndpoint ?? defaultEndpointTrust(origin);
     const endpoints: Record<string, string> = {};
-    for (const { Protocol, ResourceEndpoint } of parsed.data.ResourceEndpointList) {
+    for (const { Protocol, ResourceEndpoint } of ResourceEndpointList) {
       if (!query.protocols.includes(Protocol as SignalingProtocol)) continue;
       if (!URL.canParse(ResourceEndpoint)) throw untrusted(`a malformed ${Protocol} endpoint`);
       const url = new URL(ResourceEndpoint);

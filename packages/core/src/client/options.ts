@@ -1,6 +1,7 @@
 /** @module Client options, checked once at construction. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
+import { isRegion } from "../signing/sign-request.ts";
 
 /** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
 export interface Logger {
@@ -75,7 +76,7 @@ function httpUrl(issues: InputIssue[], path: string, value: unknown): string | u
 export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): ClientConfig {
   const issues: InputIssue[] = [];
   const region = options.region;
-  if (region !== undefined && (typeof region !== "string" || !/^[a-z0-9-]{1,64}$/.test(region))) {
+  if (region !== undefined && !isRegion(region)) {
     issues.push({ path: "region", message: "must be an AWS region such as us-west-2" });
   }
   const endpoint = httpUrl(issues, "endpoint", options.endpoint);

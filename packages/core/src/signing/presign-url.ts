@@ -1,7 +1,8 @@
 /** @module SigV4 query-string signing (presigned URLs), e.g. the signaling WebSocket's ConnectAsMaster. */
 import { credentialSource } from "../credentials.ts";
+import { invalidArgument } from "../errors/kvs-error.ts";
 import { CachingSigner } from "./caching-signer.ts";
-import { checkRegion, requireInteger, type SignOptions } from "./sign-request.ts";
+import { checkRegion, type SignOptions } from "./sign-request.ts";
 import { toAmzDate } from "./signing-key.ts";
 
 // SigV4 caps presigned URLs at seven days
@@ -40,4 +41,11 @@ export async function presignUrl(url: string | URL, options: PresignOptions): Pr
   });
   const signed = await signer.sign();
   return signed.url;
+}
+
+function requireInteger(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidArgument([{ path, message: `must be an integer from ${min} to ${max}` }]);
+  }
+  return value;
 }

@@ -35,8 +35,13 @@ export interface SignedRequest {
 
 const REGION = /^[a-z0-9-]{1,64}$/;
 
+/** Whether `region` has the shape of an AWS region name; the one rule signing and the client share. */
+export function isRegion(region: unknown): region is string {
+  return typeof region === "string" && REGION.test(region);
+}
+
 export function checkRegion(region: unknown, path = "region"): string {
-  if (typeof region !== "string" || !REGION.test(region)) {
+  if (!isRegion(region)) {
     throw invalidArgument([{ path, message: "must be an AWS region such as us-west-2 (^[a-z0-9-]{1,64}$)" }]);
   }
   return region;
@@ -107,11 +112,4 @@ export async function signRequest(
     signal: request.signal,
     redirect: request.redirect,
   });
-}
-
-export function requireInteger(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument([{ path, message: `must be an integer from ${min} to ${max}` }]);
-  }
-  return value;
 }

@@ -1,7 +1,7 @@
 import { parseChannelArn } from "./arn.ts";
 import { authFailureToError } from "./auth-failure.ts";
 import { type AwsError, awsErrorResponse, type Plane } from "./aws-error.ts";
-import type { JsonObject } from "./request-body.ts";
+import { type JsonObject, parseJsonBody } from "./request-body.ts";
 import { toSignedRequest, verifySigV4 } from "./sigv4-verify.ts";
 import type { EmulatorState } from "./state.ts";
 
@@ -23,27 +23,6 @@ export function expectedRegions(
   const region =
     byName?.region ?? (typeof names.arn === "string" ? parseChannelArn(names.arn)?.region : undefined);
   return region === undefined ? state.registry.regions : new Set([region]);
-}
-
-/**
- * Reads the channel reference out of a body that may not even be valid JSON, only to pick the region.
- *
- * @example
- * peekChannel('{"channelArn":"arn:…"}', "channelArn"); // { arn: "arn:…" }
- */
-export function peekChannel(
-  text: string,
-  arnKey: string,
-  nameKey?: string,
-): { arn?: unknown; name?: unknown } {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null) return {};
-    const body: JsonObject = Object.fromEntries(Object.entries(parsed));
-    return { arn: body[arnKey], name: nameKey === undefined ? undefined : body[nameKey] };
-  } catch {
-    return {};
-  }
 }
 
 /** The outcome of authenticating a request. */
@@ -72,21 +51,25 @@ export async function authenticate(
 }
 
 /**
- * Authenticates a JSON route: picks the region from the body, then verifies; answers the error if any.
+ * Authenticates a JSON route and reads its body, parsed once: the channel it names picks the signing region,
+ * then the signature is verified; a signature error comes before a body error, as AWS answers.
  *
  * @example
- * const denied = await authenticateJson(state, c.req.raw, c.env, "storage", "channelArn");
- * if (denied) return denied;
+ * const body = await authenticatedJson(state, c.req.raw, c.env, "storage", "channelArn");
+ * if (!body.ok) return body.response;
  */
-export async function authenticateJson(
+export async function authenticatedJson(
   state: EmulatorState,
   request: Request,
   bindings: { readonly body: Uint8Array<ArrayBuffer>; readonly text: string },
   plane: Plane,
   arnKey: string,
   nameKey?: string,
-): Promise<Response | undefined> {
-  const regions = expectedRegions(state, peekChannel(bindings.text, arnKey, nameKey));
-  const auth = await authenticate(state, request, bindings.body, regions);
-  return auth.ok ? undefined : awsErrorResponse(auth.error, plane);
+): Promise<{ ok: true; value: JsonObject } | { ok: false; response: Response }> {
+  const parsed = parseJsonBody(bindings.text);
+  const members = parsed.ok ? parsed.value : {};
+  const names = { arn: members[arnKey], name: nameKey === undefined ? undefined : members[nameKey] };
+  const auth = await authenticate(state, request, bindings.body, expectedRegions(state, names));
+  if (!auth.ok) return { ok: false, response: awsErrorResponse(auth.error, plane) };
+  return parsed.ok ? parsed : { ok: false, response: awsErrorResponse(parsed.error, plane) };
 }

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
-import { authenticateJson } from "./authenticate.ts";
+import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
 import { type ChannelSeed, streamArnOf } from "./data-set.ts";
 import type { LimitedOperation } from "./limits.ts";
-import { createFieldReader, type FieldReader, parseJsonBody } from "./request-body.ts";
+import { createFieldReader, type FieldReader, type JsonObject } from "./request-body.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
 const PROTOCOLS = ["WSS", "HTTPS", "WEBRTC"] as const;
@@ -34,13 +34,8 @@ function admitted(state: EmulatorState, operation: LimitedOperation, found: Foun
   return { ok: false, error: THROTTLED };
 }
 
-function describeTarget(state: EmulatorState, operation: LimitedOperation, text: string): Found {
-  const parsed = parseJsonBody(text);
-  return admitted(
-    state,
-    operation,
-    parsed.ok ? findChannel(state, createFieldReader(parsed.value), false) : parsed,
-  );
+function describeTarget(state: EmulatorState, operation: LimitedOperation, body: JsonObject): Found {
+  return admitted(state, operation, findChannel(state, createFieldReader(body), false));
 }
 
 function versionOf(channel: ChannelSeed): string {
@@ -63,11 +58,9 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
   const fail = (error: AwsError) => awsErrorResponse(error, "control");
 
   app.post("/getSignalingChannelEndpoint", async (c) => {
-    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN");
-    if (denied) return denied;
-    const parsed = parseJsonBody(c.env.text);
-    if (!parsed.ok) return fail(parsed.error);
-    const fields = createFieldReader(parsed.value);
+    const body = await authenticatedJson(state, c.req.raw, c.env, "control", "ChannelARN");
+    if (!body.ok) return body.response;
+    const fields = createFieldReader(body.value);
     const config = fields.object("SingleMasterChannelEndpointConfiguration");
     const protocols = config?.enumList("Protocols", PROTOCOLS) ?? ["WSS", "HTTPS"];
     config?.string("Role", { oneOf: ["MASTER", "VIEWER"] });
@@ -91,9 +84,9 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
   });
 
   app.post("/describeSignalingChannel", async (c) => {
-    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
-    if (denied) return denied;
-    const found = describeTarget(state, "describe-signaling-channel", c.env.text);
+    const body = await authenticatedJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
+    if (!body.ok) return body.response;
+    const found = describeTarget(state, "describe-signaling-channel", body.value);
     if (!found.ok) return fail(found.error);
     const { channel } = found;
     return c.json({
@@ -110,9 +103,9 @@ export function controlPlaneRoutes(state: EmulatorState): Hono<{ Bindings: Reque
   });
 
   app.post("/describeMediaStorageConfiguration", async (c) => {
-    const denied = await authenticateJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
-    if (denied) return denied;
-    const found = describeTarget(state, "describe-media-storage-configuration", c.env.text);
+    const body = await authenticatedJson(state, c.req.raw, c.env, "control", "ChannelARN", "ChannelName");
+    if (!body.ok) return body.response;
+    const found = describeTarget(state, "describe-media-storage-configuration", body.value);
     if (!found.ok) return fail(found.error);
     const { channel } = found;
     return c.json({

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
-import { authenticateJson } from "./authenticate.ts";
+import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, THROTTLED } from "./aws-error.ts";
-import { createFieldReader, parseJsonBody } from "./request-body.ts";
+import { createFieldReader } from "./request-body.ts";
 import { authorizeConnect } from "./signaling-connect.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
@@ -24,11 +24,9 @@ export function signalingRoutes(state: EmulatorState): Hono<{ Bindings: RequestB
   const fail = (error: AwsError) => awsErrorResponse(error, "signaling");
 
   app.post("/v1/get-ice-server-config", async (c) => {
-    const denied = await authenticateJson(state, c.req.raw, c.env, "signaling", "ChannelARN");
-    if (denied) return denied;
-    const parsed = parseJsonBody(c.env.text);
-    if (!parsed.ok) return fail(parsed.error);
-    const fields = createFieldReader(parsed.value);
+    const body = await authenticatedJson(state, c.req.raw, c.env, "signaling", "ChannelARN");
+    if (!body.ok) return body.response;
+    const fields = createFieldReader(body.value);
     const channelArn = fields.string("ChannelARN", {
       required: true,
       pattern: CHANNEL_ARN_PATTERN,

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
-import { authenticateJson } from "./authenticate.ts";
+import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
 import type { LimitedOperation } from "./limits.ts";
-import { createFieldReader, parseJsonBody } from "./request-body.ts";
+import { createFieldReader } from "./request-body.ts";
 import { sdpOfferMessage } from "./sdp-offer.ts";
 import type { SignalingPeer } from "./signaling-sockets.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
@@ -38,11 +38,9 @@ async function join(
   operation: Extract<LimitedOperation, "master" | "viewer">,
 ): Promise<Response> {
   const fail = (error: AwsError) => awsErrorResponse(error, "storage");
-  const denied = await authenticateJson(state, c.req.raw, c.env, "storage", "channelArn");
-  if (denied) return denied;
-  const parsed = parseJsonBody(c.env.text);
-  if (!parsed.ok) return fail(parsed.error);
-  const fields = createFieldReader(parsed.value);
+  const body = await authenticatedJson(state, c.req.raw, c.env, "storage", "channelArn");
+  if (!body.ok) return body.response;
+  const fields = createFieldReader(body.value);
   const channelArn = fields.string("channelArn", {
     required: true,
     pattern: CHANNEL_ARN_PATTERN,

@@ -1,6 +1,6 @@
 import { createEmulator, type Emulator } from "./emulator/create-emulator.ts";
 import { KvsEmulatorObject } from "./worker/emulator-object.ts";
-import { isWebSocketUpgrade, upgradeWithPair } from "./worker/websocket-pair.ts";
+import { serveInWorkerd } from "./worker/websocket-pair.ts";
 
 /** The Durable Object namespace binding, reduced to what routing to the single emulator needs. */
 interface EmulatorNamespace {
@@ -28,9 +28,7 @@ export default {
   async fetch(request: Request, env: EmulatorWorkerEnv = {}): Promise<Response> {
     if (env.EMULATOR) return env.EMULATOR.get(env.EMULATOR.idFromName("emulator")).fetch(request);
     isolateEmulator ??= createEmulator();
-    return isWebSocketUpgrade(request)
-      ? upgradeWithPair(isolateEmulator, request)
-      : isolateEmulator.fetch(request);
+    return serveInWorkerd(isolateEmulator, request);
   },
 };
 

@@ -6,8 +6,9 @@ import { banner } from "./banner.ts";
 /** `npm run emulator`: the demo emulator on port 8790 (`--port N`, `EMULATOR_PORT`) until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2), process.env, EMULATOR_PORT);
-  const running = await startEmulator({ ...options, dataSet: demoDataSet() });
-  console.log(banner(running.url, demoDataSet()));
+  const dataSet = demoDataSet();
+  const running = await startEmulator({ ...options, dataSet });
+  console.log(banner(running.url, dataSet));
   const stop = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: closing the emulator`);
     running.close().then(

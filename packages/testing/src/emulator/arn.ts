@@ -5,6 +5,12 @@ export const CHANNEL_ARN_PATTERN =
 /** The KVS model's pattern for viewer client ids and channel names. */
 export const NAME_PATTERN = "^[a-zA-Z0-9_.-]+$";
 
+/** The model's string rule for a channel ARN member (pattern and length). */
+export const ARN_RULE = { pattern: CHANNEL_ARN_PATTERN, minLength: 1, maxLength: 1024 } as const;
+
+/** The model's string rule for a channel name or client id member. */
+export const NAME_RULE = { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 } as const;
+
 const ARN_REGEX = new RegExp(CHANNEL_ARN_PATTERN);
 
 /** The parts of a well-formed channel ARN. */

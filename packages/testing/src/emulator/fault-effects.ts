@@ -7,7 +7,6 @@ export interface Hangs {
   /** Never resolves; rejects with a network error once released or once `signal` aborts. */
   wait(signal: AbortSignal, requestId: string): Promise<never>;
   releaseAll(): void;
-  readonly size: number;
 }
 
 /**
@@ -35,9 +34,6 @@ export function createHangs(): Hangs {
       }),
     releaseAll: () => {
       for (const release of [...releases]) release();
-    },
-    get size() {
-      return releases.size;
     },
   };
 }

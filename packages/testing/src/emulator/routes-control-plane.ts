@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { ARN_RULE, NAME_RULE } from "./arn.ts";
 import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
 import { type ChannelSeed, streamArnOf } from "./data-set.ts";
@@ -8,8 +8,6 @@ import { createFieldReader, type FieldReader, type JsonObject } from "./request-
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
 const PROTOCOLS = ["WSS", "HTTPS", "WEBRTC"] as const;
-const ARN_RULE = { pattern: CHANNEL_ARN_PATTERN, minLength: 1, maxLength: 1024 } as const;
-const NAME_RULE = { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 } as const;
 
 type Found =
   | { readonly ok: true; readonly channel: ChannelSeed }

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { ARN_RULE, NAME_RULE } from "./arn.ts";
 import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, THROTTLED } from "./aws-error.ts";
 import { createFieldReader } from "./request-body.ts";
@@ -27,15 +27,10 @@ export function signalingRoutes(state: EmulatorState): Hono<{ Bindings: RequestB
     const body = await authenticatedJson(state, c.req.raw, c.env, "signaling", "ChannelARN");
     if (!body.ok) return body.response;
     const fields = createFieldReader(body.value);
-    const channelArn = fields.string("ChannelARN", {
-      required: true,
-      pattern: CHANNEL_ARN_PATTERN,
-      minLength: 1,
-      maxLength: 1024,
-    });
-    fields.string("ClientId", { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 });
+    const channelArn = fields.string("ChannelARN", { ...ARN_RULE, required: true });
+    fields.string("ClientId", NAME_RULE);
     fields.string("Service", { oneOf: ["TURN"] });
-    fields.string("Username", { pattern: NAME_PATTERN, minLength: 1, maxLength: 256 });
+    fields.string("Username", NAME_RULE);
     const error = fields.error();
     if (error) return fail(error);
     const channel = channelArn === undefined ? undefined : state.registry.channelByArn(channelArn);

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { CHANNEL_ARN_PATTERN, NAME_PATTERN } from "./arn.ts";
+import { ARN_RULE, NAME_RULE } from "./arn.ts";
 import { authenticatedJson } from "./authenticate.ts";
 import { type AwsError, awsErrorResponse, channelNotFound, invalidArgument, THROTTLED } from "./aws-error.ts";
 import type { LimitedOperation } from "./limits.ts";
@@ -41,16 +41,9 @@ async function join(
   const body = await authenticatedJson(state, c.req.raw, c.env, "storage", "channelArn");
   if (!body.ok) return body.response;
   const fields = createFieldReader(body.value);
-  const channelArn = fields.string("channelArn", {
-    required: true,
-    pattern: CHANNEL_ARN_PATTERN,
-    minLength: 1,
-    maxLength: 1024,
-  });
+  const channelArn = fields.string("channelArn", { ...ARN_RULE, required: true });
   const clientId =
-    operation === "viewer"
-      ? fields.string("clientId", { required: true, pattern: NAME_PATTERN, minLength: 1, maxLength: 256 })
-      : undefined;
+    operation === "viewer" ? fields.string("clientId", { ...NAME_RULE, required: true }) : undefined;
   const error = fields.error();
   if (error) return fail(error);
   const channel = channelArn === undefined ? undefined : state.registry.channelByArn(channelArn);

@@ -1,5 +1,5 @@
 import { createEmulator } from "../emulator/create-emulator.ts";
-import { isWebSocketUpgrade, upgradeWithPair } from "./websocket-pair.ts";
+import { serveInWorkerd } from "./websocket-pair.ts";
 
 /**
  * A Durable Object holding one emulator. workerd lets a socket accepted in one request be written from
@@ -14,8 +14,6 @@ export class KvsEmulatorObject {
   #emulator = createEmulator();
 
   async fetch(request: Request): Promise<Response> {
-    return isWebSocketUpgrade(request)
-      ? upgradeWithPair(this.#emulator, request)
-      : this.#emulator.fetch(request);
+    return serveInWorkerd(this.#emulator, request);
   }
 }

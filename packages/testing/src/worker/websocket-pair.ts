@@ -16,13 +16,8 @@ function webSocketPair(): WebSocketPairConstructor | undefined {
   return typeof pair === "function" ? (pair as WebSocketPairConstructor) : undefined;
 }
 
-/**
- * Answers a signaling WebSocket upgrade in workerd: the emulator decides, a `WebSocketPair` carries it.
- *
- * @example
- * if (request.headers.get("upgrade") === "websocket") return upgradeWithPair(emulator, request);
- */
-export async function upgradeWithPair(emulator: Emulator, request: Request): Promise<Response> {
+/** Answers a signaling WebSocket upgrade in workerd: the emulator decides, a `WebSocketPair` carries it. */
+async function upgradeWithPair(emulator: Emulator, request: Request): Promise<Response> {
   const decision = await emulator.connectSignaling(request);
   if (!decision.ok) return decision.response;
   const Pair = webSocketPair();
@@ -39,11 +34,13 @@ export async function upgradeWithPair(emulator: Emulator, request: Request): Pro
 }
 
 /**
- * Whether a request asks for a WebSocket upgrade.
+ * Serves one request in workerd: a WebSocket upgrade through a `WebSocketPair`, anything else through the
+ * emulator's fetch handler.
  *
  * @example
- * isWebSocketUpgrade(request); // true for ConnectAsMaster / ConnectAsViewer
+ * export default { fetch: (request: Request) => serveInWorkerd(emulator, request) };
  */
-export function isWebSocketUpgrade(request: Request): boolean {
-  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+export function serveInWorkerd(emulator: Emulator, request: Request): Promise<Response> {
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  return upgrade ? upgradeWithPair(emulator, request) : emulator.fetch(request);
 }

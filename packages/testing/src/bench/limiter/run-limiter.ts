@@ -1,4 +1,5 @@
 /** @module Section 4: the proxy's limiter Durable Object, driven over RPC from a Worker beside it. */
+import { DEMO_CHANNELS } from "../../fixtures/demo-data.ts";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
 import { startWorkerd } from "../runtime/workerd.ts";
@@ -18,7 +19,7 @@ export interface LimiterResult {
 }
 
 /** The channel whose limiter object is measured: the demo camera's. */
-const OBJECT_NAME = "channel:arn:aws:kinesisvideo:us-west-2:111122223333:channel/demo-camera/1700000000000";
+const OBJECT_NAME = `channel:${DEMO_CHANNELS.demoCamera.arn}`;
 
 /**
  * Starts workerd with the proxy bundle (which defines `RateLimiter`, SQLite storage on disk) and the

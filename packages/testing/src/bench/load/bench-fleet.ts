@@ -1,5 +1,6 @@
 /** @module The channels the load runs spread over, so neither the emulator's nor the proxy's limits bite. */
 
+import { DEMO_TENANT_KEY } from "../../../../worker/scripts/demo.ts";
 // the proxy's own tenant format, so the bench record cannot drift from what the proxy reads
 import { hashSecret } from "../../../../worker/src/auth/tenant-key.ts";
 import type { TenantRecord } from "../../../../worker/src/auth/tenant-record.ts";
@@ -7,10 +8,10 @@ import type { ChannelSeed, DataSet } from "../../emulator/data-set.ts";
 import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 
 /**
- * The documented local-only demo tenant key of `npm start` (packages/worker/scripts/demo.ts);
- * the benchmark stores its own tenant record for it, granting every bench account.
+ * The documented local-only demo tenant key of `npm start`; the benchmark stores its own tenant record
+ * for it, granting every bench account.
  */
-export const BENCH_TENANT_KEY = "demo.local-demo-secret-not-for-production";
+export const BENCH_TENANT_KEY: string = DEMO_TENANT_KEY;
 
 /**
  * How many accounts and channels: KVS (and so the emulator) admits 2 joins/s per channel and 50 per

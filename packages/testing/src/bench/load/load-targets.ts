@@ -5,13 +5,10 @@ import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
 import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";
-import { BENCH_TENANT_KEY, benchChannels, benchTenantRecord } from "./bench-fleet.ts";
+import { BENCH_TENANT_KEY, benchChannels, benchTenantRecord, FLEET_SHAPE } from "./bench-fleet.ts";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.ts";
 import type { LoadRequest } from "./load-client.ts";
-
-/** (a) trivial route, (b) emulator called directly, (c) the proxy's full path. */
-export const TARGET_NAMES = ["trivial", "emulator", "proxy"] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
+import type { TargetName } from "./run-load.ts";
 
 /** One target: where it listens and how to build a fresh list of requests for a rate. */
 export interface LoadTarget {
@@ -31,7 +28,7 @@ export interface LoadTarget {
  * ```
  */
 export function channelsFor(rate: number): number {
-  return Math.min(benchChannels().length, Math.max(64, Math.ceil(rate)));
+  return Math.min(FLEET_SHAPE.accounts * FLEET_SHAPE.channelsPerAccount, Math.max(64, Math.ceil(rate)));
 }
 
 /** The running targets, stopped together. */

@@ -1,6 +1,7 @@
 /** @module What a run leaves behind: the table on stdout, and the JSON and SVG files. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { TARGET_NAMES } from "../load/run-load.ts";
 import type { BenchReport } from "../run-bench.ts";
 import { renderLatencyChart } from "./latency-chart.ts";
 import { formatMachine } from "./machine.ts";
@@ -58,7 +59,7 @@ export function latencyChart(report: BenchReport): string | undefined {
   return renderLatencyChart(
     `Latency by percentile at ${perSecond(halfRate)}, half of the proxy's max sustainable rate`,
     `open-model load, latency from each request's scheduled time · ${cores} cores, ${cpu} · ${date} (${report.mode} run)`,
-    (["trivial", "emulator", "proxy"] as const).map((name) => ({
+    TARGET_NAMES.map((name) => ({
       name: TARGET_LABELS[name],
       sortedMs: targets[name].atHalfRate.sortedLatenciesMs,
     })),

@@ -1,6 +1,5 @@
 /** @module Section 3's rows: max sustainable rates, latency at half the proxy's, and the two goals. */
-import type { TargetName } from "../load/load-targets.ts";
-import type { LoadResult, TargetFigures } from "../load/run-load.ts";
+import { type LoadResult, TARGET_NAMES, type TargetFigures, type TargetName } from "../load/run-load.ts";
 import { failedRow, millis, type Outcome, perSecond, type Row, ratio, verdict } from "./row.ts";
 
 /** Goals: p99 added by the proxy, and its throughput relative to a trivial route. */
@@ -34,7 +33,7 @@ export function loadRows(outcome: Outcome<LoadResult>): Row[] {
   const throughput = trivial.maxRate > 0 ? proxy.maxRate / trivial.maxRate : Number.NaN;
   const added = proxy.atHalfRate.p99 - emulator.atHalfRate.p99;
   const clean = proxy.atHalfRate.failed === 0 && emulator.atHalfRate.failed === 0;
-  const rateRows = (["trivial", "emulator", "proxy"] as const).map(
+  const rateRows = TARGET_NAMES.map(
     (name): Row => ({
       section: "3",
       measurement: `max sustainable rate (p99 ≤ ${p99SloMs} ms, no errors) · ${TARGET_LABELS[name]}`,
@@ -45,7 +44,7 @@ export function loadRows(outcome: Outcome<LoadResult>): Row[] {
       met: name === "proxy" ? verdict(throughput >= LOAD_GOALS.throughputRatio) : "",
     }),
   );
-  const latencyRows = (["trivial", "emulator", "proxy"] as const).map(
+  const latencyRows = TARGET_NAMES.map(
     (name): Row => ({
       section: "3",
       measurement: `p50 / p90 / p99 at ${perSecond(halfRate)} (½ of (c)'s max) · ${TARGET_LABELS[name]}`,

@@ -110,7 +110,8 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
       const query = {
         channelArn,
         region,
-        protocols: ["HTTPS" as const],
+        // asked with WSS, as signaling clients ask: one cached discovery then serves the connect and the ICE lookup
+        protocols: ["WSS" as const, "HTTPS" as const],
         role: role ?? (clientId ? "VIEWER" : "MASTER"),
       };
       const HTTPS = endpointFor(await endpoints.resolve(query, callOptions.signal), "HTTPS");

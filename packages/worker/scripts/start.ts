@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DEMO_CREDENTIALS, EMULATOR_PORT } from "@kvs-webrtc-storage/testing/fixtures";
 import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { demoCurl, seedDemoTenant } from "./demo.ts";
-import { ROOT, WRANGLER, wranglerKv } from "./wrangler-kv.ts";
+import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER, wranglerKv } from "./wrangler-kv.ts";
 
 const PROXY_PORT = 8787;
 const HOST = "127.0.0.1";
@@ -39,7 +39,7 @@ const wrangler: ChildProcess = spawn(
     // Its own process group: wrangler leaves workerd children behind unless the whole group is signalled.
     detached: true,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, ...OFFLINE_WRANGLER_ENV },
   },
 );
 

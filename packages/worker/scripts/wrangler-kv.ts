@@ -8,6 +8,8 @@ export type KvTarget = "local" | "remote";
 export const ROOT = join(import.meta.dirname, "../../..");
 /** wrangler's entry, run with this process's Node (npm scripts put Node 24 first on PATH). */
 export const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+/** Keeps wrangler offline: no telemetry, no `Request.cf` download (toolchain notes). */
+export const OFFLINE_WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const CONFIG = join(ROOT, "wrangler.toml");
 
 /** The `TENANTS` namespace, reached through `wrangler kv key …`. */
@@ -34,7 +36,7 @@ export function wranglerKv(target: KvTarget): KvStore {
       [WRANGLER, "kv", "key", ...args, "--binding", "TENANTS", "--config", CONFIG, `--${target}`],
       {
         encoding: "utf8",
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+        env: { ...process.env, ...OFFLINE_WRANGLER_ENV },
       },
     );
     if (result.status !== 0) {

@@ -4,7 +4,8 @@ export interface TenantKey {
   secret: string;
 }
 
-const KEY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A key id, which is the tenant id: lower-case letters, digits and dashes. */
+export const KEY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 // 22 base64url characters carry 132 bits: the floor for a key secret.
 const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;

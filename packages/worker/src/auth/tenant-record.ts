@@ -1,4 +1,6 @@
 import * as z from "zod/mini";
+import { REGION } from "../config/variables.ts";
+import { KEY_ID } from "./tenant-key.ts";
 
 /** Signaling-channel roles a tenant may be granted. */
 export const ROLES = ["MASTER", "VIEWER"] as const;
@@ -8,7 +10,7 @@ export type Role = (typeof ROLES)[number];
 
 const channelGrant = z.object({
   accountId: z.string().check(z.regex(/^\d{12}$/)),
-  region: z.string().check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/)),
+  region: z.string().check(z.regex(REGION)),
   /** Channel-name glob: `*` matches any run of characters. */
   channelName: z.string().check(z.regex(/^[a-zA-Z0-9_.*-]{1,256}$/)),
 });
@@ -16,7 +18,7 @@ const channelGrant = z.object({
 const perSecond = z.optional(z.int().check(z.positive(), z.lte(1000)));
 
 const tenantRecord = z.object({
-  tenantId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+  tenantId: z.string().check(z.regex(KEY_ID)),
   /** SHA-256 digests (base64url) of the current and, during rotation, the previous secret. */
   keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(z.minLength(1), z.maxLength(2)),
   channels: z.array(channelGrant),

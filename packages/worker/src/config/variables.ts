@@ -1,7 +1,8 @@
 /** Outcome of reading one variable: its value, or the one message that explains what is wrong. */
 export type VariableResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** An AWS region name such as us-west-2. */
+export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 

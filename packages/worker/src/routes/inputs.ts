@@ -6,7 +6,7 @@ import {
   parseJoinStorageSessionInput,
 } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
-import type { Role } from "../auth/tenant-record.ts";
+import { ROLES, type Role } from "../auth/tenant-record.ts";
 
 /** A validated operation input: the channel it targets, the role it acts in, and the viewer's id. */
 export interface OperationInput {
@@ -20,7 +20,7 @@ export type InputResult = { ok: true; input: OperationInput } | { ok: false; mes
 
 const deviceSession = z.object({
   channelArn: z.string(),
-  role: z.enum(["MASTER", "VIEWER"]),
+  role: z.enum(ROLES),
   clientId: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{1,256}$/))),
 });
 

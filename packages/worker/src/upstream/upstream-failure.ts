@@ -5,13 +5,8 @@ import type { Forwarded } from "../routes/operation.ts";
 /**
  * Maps what core threw to a failure. Upstream auth errors and faults are ours to fix, not the
  * device's, so they become a generic 502 with the AWS code kept for the log only.
- *
- * @example
- * ```ts
- * catch (error) { return reject(c, upstreamFailure(error)); }
- * ```
  */
-export function upstreamFailure(error: unknown): Failure {
+function upstreamFailure(error: unknown): Failure {
   if (!isKvsError(error)) return { kind: "internal", detail: "unexpected upstream error" };
   const detail = `${error.code} ${error.status}`;
   switch (error.code) {

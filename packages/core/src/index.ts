@@ -6,11 +6,12 @@ export type {
 } from "./client/create-client.ts";
 export { createClient } from "./client/create-client.ts";
 export type { SignalingEndpoints } from "./client/endpoints.ts";
+export { endpointTrust } from "./client/endpoints.ts";
 export type { ClientOptions, Logger } from "./client/options.ts";
 export type { Credentials, CredentialsInput } from "./credentials.ts";
 export type { ErrorFault, KvsErrorCode } from "./errors/error-codes.ts";
 export type { InputIssue } from "./errors/kvs-error.ts";
-export { isKvsError, KvsError } from "./errors/kvs-error.ts";
+export { isKvsError, KvsError, untilAborted } from "./errors/kvs-error.ts";
 export type { ChannelArnParts } from "./model/channel-arn.ts";
 export { parseChannelArn } from "./model/channel-arn.ts";
 export type {
@@ -22,7 +23,9 @@ export type {
   SignalingProtocol,
 } from "./model/inputs.ts";
 export { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "./model/inputs.ts";
+export { isClientId, isRegion } from "./model/rules.ts";
 export type { PresignOptions } from "./signing/presign-url.ts";
 export { presignUrl } from "./signing/presign-url.ts";
 export type { SignableRequest, SignedRequest, SignOptions } from "./signing/sign-request.ts";
 export { signRequest } from "./signing/sign-request.ts";
+export { BoundedCache } from "./utils/bounded-cache.ts";

@@ -1,8 +1,8 @@
 /** @module GetSignalingChannelEndpoint: discovery, a TTL cache per channel and role, and host trust. */
-import { abortError, KvsError } from "../errors/kvs-error.ts";
+import { KvsError, untilAborted } from "../errors/kvs-error.ts";
 import type { ChannelRole, SignalingProtocol } from "../model/inputs.ts";
-import { resourceEndpointListRule } from "../model/rules.ts";
-import { BoundedCache } from "../signing/bounded-cache.ts";
+import { checkRegion, resourceEndpointListRule } from "../model/rules.ts";
+import { BoundedCache } from "../utils/bounded-cache.ts";
 import { answerBody } from "./answer-body.ts";
 import type { ClientConfig, ClientRuntime } from "./options.ts";
 import type { Transport } from "./transport.ts";
@@ -21,33 +21,33 @@ export interface EndpointQuery {
   readonly role: ChannelRole;
 }
 
-const AWS_HOST = /\.amazonaws\.com(\.cn)?$|\.api\.aws$/;
-
-/** Discovered endpoints receive signed requests: only AWS hosts over TLS, or the control plane's own origin. */
-export function defaultEndpointTrust(controlPlaneOrigin: string): (url: URL) => boolean {
-  const controlPlane = new URL(controlPlaneOrigin);
-  const secure = controlPlane.protocol === "https:";
+/**
+ * Which discovered endpoints may receive signed requests and presigned URLs for channels of `region`: TLS on the
+ * default port to `*.kinesisvideo[-fips].<region>` under amazonaws.com(.cn) or api.aws, or `origin`'s exact host
+ * (the control plane or a local emulator) over its own kind of scheme. Checked on the URL that is later dialled.
+ *
+ * @example
+ * const trusted = endpointTrust("us-west-2", "http://127.0.0.1:8790");
+ * trusted(new URL("wss://m-1234.kinesisvideo.us-west-2.amazonaws.com")); // true
+ * trusted(new URL("https://evil.example/?.amazonaws.com")); // false
+ */
+export function endpointTrust(region: string, origin?: string): (url: URL) => boolean {
+  // the region is checked before it is put in a pattern, so it cannot inject one
+  const awsHost = new RegExp(
+    `^(?:[a-z0-9-]+\\.)+kinesisvideo(?:-fips)?\\.${checkRegion(region)}\\.(?:amazonaws\\.com(?:\\.cn)?|api\\.aws)$`,
+  );
+  const local = origin === undefined ? undefined : new URL(origin);
+  const localSchemes = local?.protocol === "https:" ? ["https:", "wss:"] : ["http:", "ws:"];
   return (url) => {
     if (url.username !== "" || url.password !== "") return false;
     const tls = url.protocol === "https:" || url.protocol === "wss:";
-    if (tls && AWS_HOST.test(url.hostname) && url.port === "") return true;
-    const schemeMatches = secure ? tls : url.protocol === "http:" || url.protocol === "ws:";
-    return schemeMatches && url.host === controlPlane.host;
+    if (tls && url.port === "" && awsHost.test(url.hostname)) return true;
+    return local !== undefined && url.host === local.host && localSchemes.includes(url.protocol);
   };
 }
 
 function untrusted(detail: string): KvsError {
   return new KvsError("UntrustedEndpoint", { message: `GetSignalingChannelEndpoint returned ${detail}` });
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal.reason));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 export interface EndpointResolver {
@@ -85,7 +85,7 @@ export function createEndpointResolver(
       resourceEndpointListRule,
       "GetSignalingChannelEndpoint answered without a ResourceEndpointList",
     );
-    const trust = config.isTrustedEndpoint ?? defaultEndpointTrust(origin);
+    const trust = config.isTrustedEndpoint ?? endpointTrust(query.region, origin);
     const endpoints: Record<string, string> = {};
     for (const { Protocol, ResourceEndpoint } of ResourceEndpointList) {
       if (!query.protocols.includes(Protocol as SignalingProtocol)) continue;

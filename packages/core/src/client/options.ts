@@ -1,7 +1,7 @@
 /** @module Client options, checked once at construction. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { isRegion } from "../signing/sign-request.ts";
+import { isRegion, REGION_RULE } from "../model/rules.ts";
 
 /** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
 export interface Logger {
@@ -77,7 +77,7 @@ export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): 
   const issues: InputIssue[] = [];
   const region = options.region;
   if (region !== undefined && !isRegion(region)) {
-    issues.push({ path: "region", message: "must be an AWS region such as us-west-2" });
+    issues.push({ path: "region", message: REGION_RULE });
   }
   const endpoint = httpUrl(issues, "endpoint", options.endpoint);
   const cp = options.controlPlaneEndpoint;

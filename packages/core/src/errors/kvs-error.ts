@@ -106,3 +106,20 @@ export function invalidArgument(issues: readonly InputIssue[]): KvsError {
 export function abortError(reason: unknown): KvsError {
   return new KvsError("AbortError", { message: "The call was aborted by the caller", cause: reason });
 }
+
+/**
+ * Settles as `pending` does, or rejects with an `AbortError` as soon as `signal` aborts, whichever comes first.
+ * `pending` itself runs on: use it where the work is shared, or cannot be cancelled.
+ *
+ * @example
+ * const decision = await untilAborted(limiter.take(bucket), AbortSignal.timeout(1000));
+ */
+export function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return pending;
+  if (signal.aborted) return Promise.reject(abortError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,11 +1,41 @@
 /** @module The input rules of the AWS service model, as zod/mini schemas (kept internal). */
 import * as z from "zod/mini";
-import type { InputIssue } from "../errors/kvs-error.ts";
+import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
 
 /** `ChannelArn` pattern of the kinesis-video-webrtc-storage model. */
 export const CHANNEL_ARN_PATTERN: RegExp =
   /^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
 export const CLIENT_ID_PATTERN: RegExp = /^[a-zA-Z0-9_.-]+$/;
+// the shape of every AWS region name (us-west-2, us-gov-east-1, cn-north-1); it becomes part of host names
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Whether `value` has the shape of an AWS region name: the one rule for signing, client options and the proxy.
+ *
+ * @example
+ * isRegion("us-west-2"); // true
+ * isRegion("US West"); // false
+ */
+export function isRegion(value: unknown): value is string {
+  return typeof value === "string" && REGION_PATTERN.test(value);
+}
+
+export const REGION_RULE = "must be an AWS region such as us-west-2";
+
+export function checkRegion(region: unknown, path = "region"): string {
+  if (!isRegion(region)) throw invalidArgument([{ path, message: REGION_RULE }]);
+  return region;
+}
+
+/**
+ * Whether `value` is a valid signaling `ClientId` (1 to 256 of `a-zA-Z0-9_.-`), as the service model defines it.
+ *
+ * @example
+ * isClientId("viewer-1"); // true
+ */
+export function isClientId(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 256 && CLIENT_ID_PATTERN.test(value);
+}
 
 const shown = (pattern: RegExp): string => pattern.source.replaceAll("\\/", "/");
 

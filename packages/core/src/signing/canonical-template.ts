@@ -3,7 +3,7 @@
  * the same method, URL, headers, body and token differs only in its timestamp, so only that is substituted.
  */
 import type { Credentials } from "../credentials.ts";
-import { BoundedCache } from "./bounded-cache.ts";
+import { BoundedCache } from "../utils/bounded-cache.ts";
 import { CachingSigner, MAX_CACHED_BODY_CHARS } from "./caching-signer.ts";
 
 /** A canonical request split around its `x-amz-date` value, plus the headers the signed request carries. */

@@ -1,8 +1,9 @@
 /** @module SigV4 query-string signing (presigned URLs), e.g. the signaling WebSocket's ConnectAsMaster. */
 import { credentialSource } from "../credentials.ts";
 import { invalidArgument } from "../errors/kvs-error.ts";
+import { checkRegion } from "../model/rules.ts";
 import { CachingSigner } from "./caching-signer.ts";
-import { checkRegion, type SignOptions } from "./sign-request.ts";
+import type { SignOptions } from "./sign-request.ts";
 import { toAmzDate } from "./signing-key.ts";
 
 // SigV4 caps presigned URLs at seven days

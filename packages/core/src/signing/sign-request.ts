@@ -1,6 +1,6 @@
 /** @module SigV4 header signing of one request. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
-import { invalidArgument } from "../errors/kvs-error.ts";
+import { checkRegion } from "../model/rules.ts";
 import { buildTemplate, cachedTemplate, type TemplateInput, templateKey } from "./canonical-template.ts";
 import { sha256Hex } from "./sha256.ts";
 import { signHex, signingKeyFor, toAmzDate } from "./signing-key.ts";
@@ -31,20 +31,6 @@ export interface SignedRequest {
   readonly url: string;
   readonly headers: Headers;
   readonly body: string | ArrayBuffer | ArrayBufferView<ArrayBuffer> | null;
-}
-
-const REGION = /^[a-z0-9-]{1,64}$/;
-
-/** Whether `region` has the shape of an AWS region name; the one rule signing and the client share. */
-export function isRegion(region: unknown): region is string {
-  return typeof region === "string" && REGION.test(region);
-}
-
-export function checkRegion(region: unknown, path = "region"): string {
-  if (!isRegion(region)) {
-    throw invalidArgument([{ path, message: "must be an AWS region such as us-west-2 (^[a-z0-9-]{1,64}$)" }]);
-  }
-  return region;
 }
 
 /** Signs the parts of a request with resolved credentials; the client's hot path (no `Request` is built). */

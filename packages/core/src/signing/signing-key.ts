@@ -1,5 +1,5 @@
 /** @module The day's SigV4 signing key, derived once and kept as a non-extractable `CryptoKey`. */
-import { BoundedCache } from "./bounded-cache.ts";
+import { BoundedCache } from "../utils/bounded-cache.ts";
 import { HEX } from "./sha256.ts";
 
 const encoder = new TextEncoder();

@@ -1,6 +1,13 @@
-/** @module A small least-recently-used map; bounds every cache the client keeps per tenant or per body. */
+/** @module A small least-recently-used map: bounds every cache kept per tenant, channel or request shape. */
 
-/** A `Map` that forgets its least recently used entry once it holds `capacity` entries. */
+/**
+ * A `Map` that forgets its least recently used entry once it holds `capacity` entries.
+ *
+ * @example
+ * const recent = new BoundedCache<string, number>(2);
+ * recent.set("a", 1); recent.set("b", 2); recent.get("a"); recent.set("c", 3);
+ * recent.get("b"); // undefined: "b" was the least recently used
+ */
 export class BoundedCache<K, V> {
   readonly #entries = new Map<K, V>();
   readonly #capacity: number;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { isClientId, isRegion } from "./rules.ts";
+
+describe("isRegion", () => {
+  it.each(["us-west-2", "eu-west-1", "us-gov-east-1", "cn-north-1", "ap-southeast-5", "eu-isoe-west-1"])(
+    "accepts %s",
+    (region) => expect(isRegion(region)).toBe(true),
+  );
+  it.each(["", "US West", "us-west", "us-west-2 ", "us_west_2", "local", "us-west-123", "a.b-c-1", 42])(
+    "refuses %j",
+    (region) => expect(isRegion(region)).toBe(false),
+  );
+});
+
+describe("isClientId", () => {
+  it("takes 1 to 256 characters of a-z, A-Z, 0-9, _, . and -", () => {
+    expect(isClientId("viewer-1.A_b")).toBe(true);
+    expect(isClientId("v".repeat(256))).toBe(true);
+    expect(isClientId("v".repeat(257))).toBe(false);
+    expect(isClientId("")).toBe(false);
+    expect(isClientId("has space")).toBe(false);
+    expect(isClientId("viewer\n")).toBe(false);
+    expect(isClientId(undefined)).toBe(false);
+  });
+});

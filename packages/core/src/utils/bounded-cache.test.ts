@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BoundedCache } from "./bounded-cache.ts";
+
+describe("BoundedCache", () => {
+  it("forgets the least recently used entry, where a read counts as a use", () => {
+    const cache = new BoundedCache<string, number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    expect(cache.get("a")).toBe(1);
+    cache.set("c", 3);
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([1, undefined, 3]);
+  });
+
+  it("never holds more than its capacity, whatever is stored", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 20 })),
+        (capacity, keys) => {
+          const cache = new BoundedCache<number, number>(capacity);
+          for (const key of keys) cache.set(key, key);
+          const held = [...new Set(keys)].filter((key) => cache.get(key) !== undefined);
+          expect(held.length).toBeLessThanOrEqual(capacity);
+          // the newest key always survives
+          if (keys.length > 0) expect(cache.get(keys[keys.length - 1] as number)).toBeDefined();
+        },
+      ),
+    );
+  });
+});

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const wranglerConfig = fileURLToPath(new URL("./wrangler.toml", import.meta.url));
+// core's workerd tests run on the same runtime date as the proxy that deploys it
+const [, compatibilityDate = ""] =
+  /^compatibility_date = "([\d-]+)"/m.exec(readFileSync(wranglerConfig, "utf8")) ?? [];
 
 export default defineConfig({
   test: {
@@ -14,7 +18,13 @@ export default defineConfig({
           name: "core",
           environment: "node",
           include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"],
+          exclude: ["**/*.workerd.test.ts"],
         },
+      },
+      {
+        // core's smoke suite inside workerd, as a Worker imports core (Node, Deno and Bun: npm run test:runtimes)
+        plugins: [cloudflareTest({ miniflare: { compatibilityDate } })],
+        test: { name: "core-workerd", include: ["packages/core/test/**/*.workerd.test.ts"] },
       },
       {
         test: {

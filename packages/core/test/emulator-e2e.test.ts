@@ -1,7 +1,7 @@
 import { createClient, isKvsError, type KvsClient } from "@kvs-webrtc-storage/core";
+import { DEMO_CHANNELS, DEMO_CREDENTIALS } from "@kvs-webrtc-storage/testing/fixtures";
+import { type RunningEmulator, startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { afterAll, beforeEach, describe, it } from "vitest";
-import { DEMO_CHANNELS, DEMO_CREDENTIALS } from "../src/fixtures/index.ts";
-import { type RunningEmulator, startEmulator } from "../src/server/index.ts";
 
 // core's client over real HTTP against the emulator's Node server: what a user of both sees
 const running: RunningEmulator[] = [];

@@ -2,20 +2,13 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const bin = (name: string) => `${root}node_modules/.bin/${name}`;
+const smoke = "packages/core/test/smoke-main.ts";
 const runtimes: Record<string, string[]> = {
-  node: [process.execPath, "scripts/core-smoke.ts"],
-  deno: [
-    bin("deno"),
-    "run",
-    "--quiet",
-    "--no-prompt",
-    "--allow-read",
-    "--allow-env",
-    "scripts/core-smoke.ts",
-  ],
-  bun: [bin("bun"), "scripts/core-smoke.ts"],
+  node: [process.execPath, smoke],
+  deno: [bin("deno"), "run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", smoke],
+  bun: [bin("bun"), smoke],
 };
 
 let passed = 0;

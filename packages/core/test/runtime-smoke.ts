@@ -1,6 +1,6 @@
 /**
- * @module The core smoke suite, the same code on Node, Deno, Bun (scripts/core-smoke.ts) and workerd
- * (packages/worker/test/core-runtime-smoke.test.ts): sign + join against the emulator's in-process fetch handler.
+ * @module The core smoke suite, the same code on Node, Deno, Bun (smoke-main.ts) and workerd
+ * (runtime-smoke.workerd.test.ts): sign + join against the emulator's in-process fetch handler.
  */
 import { createClient, isKvsError, presignUrl, signRequest } from "@kvs-webrtc-storage/core";
 import { createEmulator } from "@kvs-webrtc-storage/testing";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runCoreSmoke } from "../../core/test/runtime-smoke.ts";
+import { runCoreSmoke } from "./runtime-smoke.ts";
 
-// the same checks scripts/core-smoke.ts runs on Node, Deno and Bun, here inside workerd
+// the same checks smoke-main.ts runs on Node, Deno and Bun (npm run test:runtimes), here inside workerd
 describe("core smoke suite in workerd", () => {
   it("signs and joins against the emulator", async () => {
     const results = await runCoreSmoke();

@@ -1,5 +1,5 @@
 /** @module Runs the core smoke suite in whichever runtime executes this file (node, deno run, bun). */
-import { runCoreSmoke } from "../packages/core/test/runtime-smoke.ts";
+import { runCoreSmoke } from "./runtime-smoke.ts";
 
 const results = await runCoreSmoke();
 for (const result of results) {

@@ -43,7 +43,7 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
-          include: ["packages/worker/test/**/*.test.ts"],
+          include: ["packages/worker/src/**/*.test.ts", "packages/worker/test/**/*.test.ts"],
           globalSetup: ["packages/worker/test/global-setup.ts"],
         },
       },

@@ -1,6 +1,5 @@
 import { DEMO_ACCOUNT, DEMO_CHANNELS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
-import { hashSecret } from "../src/auth/tenant-key.ts";
-import { type TenantRecord, tenantStorageKey } from "../src/auth/tenant-record.ts";
+import { hashSecret, type TenantRecord, tenantStorageKey } from "@kvs-webrtc-storage/worker";
 import type { KvStore } from "./wrangler-kv.ts";
 
 /** The demo tenant's key: documented, hence worthless, and only ever written to local state. */

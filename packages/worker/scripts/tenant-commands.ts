@@ -1,10 +1,10 @@
-import { generateTenantKey } from "../src/auth/tenant-key.ts";
 import {
   type ChannelGrant,
+  generateTenantKey,
   parseTenantRecord,
   type TenantRecord,
   tenantStorageKey,
-} from "../src/auth/tenant-record.ts";
+} from "@kvs-webrtc-storage/worker";
 import type { KvStore } from "./wrangler-kv.ts";
 
 /** What `add` needs besides the tenant id. */

@@ -1,7 +1,6 @@
 /** @module `npm run tenant -- add|list|rotate|disable|enable … [--local|--remote]`: the tenant registry CLI. */
 import { parseArgs } from "node:util";
-import { isKeyId } from "../src/auth/tenant-key.ts";
-import { ROLES, type Role } from "../src/auth/tenant-record.ts";
+import { isKeyId, ROLES, type Role } from "@kvs-webrtc-storage/worker";
 import { addTenant, listTenants, parseGrant, rotateTenant, setDisabled } from "./tenant-commands.ts";
 import { wranglerKv } from "./wrangler-kv.ts";
 

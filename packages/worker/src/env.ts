@@ -1,27 +1,11 @@
-import type { RateLimiter } from "./limiter/rate-limiter.ts";
+/** @module The proxy Worker's bindings: the config table's variables, the tenant registry and the limiter. */
+import type { Variables } from "./config/config.ts";
+import type { TenantBindings } from "./tenant-auth/tenant-auth.ts";
 
 /**
  * Bindings, variables and secrets of the proxy Worker (see wrangler.toml and the README).
  *
  * @example
- * ```ts
- * const config = loadConfig(env); // env: Env
- * ```
+ * export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
  */
-export interface Env {
-  TENANTS: KVNamespace;
-  LIMITER: DurableObjectNamespace<RateLimiter>;
-  ALLOWED_REGIONS?: string;
-  CONTROL_PLANE_ORIGIN?: string;
-  EMULATOR_ORIGIN?: string;
-  JOIN_LIMIT_PER_SECOND?: string;
-  DEVICE_SESSION_LIMIT_PER_SECOND?: string;
-  ACCOUNT_JOIN_LIMIT_PER_SECOND?: string;
-  AUTH_FAILURE_LIMIT_PER_MINUTE?: string;
-  LIMITER_TIMEOUT_MS?: string;
-  UPSTREAM_TIMEOUT_MS?: string;
-  PRESIGN_EXPIRES_SECONDS?: string;
-  AWS_ACCESS_KEY_ID?: string;
-  AWS_SECRET_ACCESS_KEY?: string;
-  AWS_SESSION_TOKEN?: string;
-}
+export interface Env extends Variables, TenantBindings {}

@@ -1,150 +1,134 @@
-import type { Env } from "../env.ts";
-import {
-  credentialsVariables,
-  integerVariable,
-  originVariable,
-  regionsVariable,
-  type VariableResult,
-} from "./variables.ts";
+/**
+ * @module The deployment's configuration as one table: each variable declared once with its parser, bounds and
+ * default; `configuration()` validates them once per `env` and puts the result on the context.
+ */
+import { isRegion } from "@kvs-webrtc-storage/core";
+import type { MiddlewareHandler } from "hono";
+import { fail, ok, type Result } from "../errors/errors.ts";
+import { reject } from "../http/request-log.ts";
 
-/** Requests per second (channel and account) or per minute (auth failures) before a 429. */
-export interface Limits {
-  joinPerSecond: number;
-  deviceSessionPerSecond: number;
-  accountJoinPerSecond: number;
-  authFailuresPerMinute: number;
+/** Reads one variable: its value, or what it must be (never repeating the value). */
+type Parser<T> = (raw: string | undefined) => Result<T, string>;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+const integer =
+  (min: number, max: number, fallback: number): Parser<number> =>
+  (raw) => {
+    if (raw === undefined || raw.trim() === "") return ok(fallback);
+    const value = Number(raw.trim());
+    const inBounds = Number.isInteger(value) && value >= min && value <= max;
+    return inBounds ? ok(value) : fail(`must be a whole number from ${min} to ${max}`);
+  };
+
+const regions: Parser<ReadonlySet<string>> = (raw) => {
+  const list = (raw ?? "").split(",").flatMap((region) => (region.trim() === "" ? [] : [region.trim()]));
+  if (list.length > 0 && list.every(isRegion)) return ok(new Set(list));
+  return fail("must be a comma-separated list of AWS regions, such as us-west-2,eu-west-1");
+};
+
+// a bare origin (scheme, host, port); plain http only for loopback hosts, and `loopbackOnly` refuses the rest
+const origin =
+  (loopbackOnly: boolean): Parser<string | undefined> =>
+  (raw) => {
+    if (raw === undefined || raw.trim() === "") return ok(undefined);
+    const url = URL.parse(raw.trim());
+    const loopback = url !== null && LOOPBACK_HOSTS.has(url.hostname);
+    const bare =
+      url !== null && url.pathname === "/" && url.username === "" && url.password === "" && !url.search;
+    const scheme = url?.protocol === "https:" || (url?.protocol === "http:" && loopback);
+    if (url !== null && bare && !url.hash && scheme && (loopback || !loopbackOnly)) return ok(url.origin);
+    return fail(
+      loopbackOnly
+        ? "must be a loopback origin such as http://127.0.0.1:8790 (the emulator is for local runs only)"
+        : "must be an https origin without path, query or credentials, such as https://kinesisvideo.us-west-2.amazonaws.com",
+    );
+  };
+
+const secret =
+  (rule: RegExp, expectation: string): Parser<string> =>
+  (raw) => {
+    const value = raw?.trim() ?? "";
+    return rule.test(value) ? ok(value) : fail(`must be set (wrangler secret put) to ${expectation}`);
+  };
+
+const optionalSecret: Parser<string | undefined> = (raw) => ok(raw?.trim() || undefined);
+
+/** Every variable and secret of the Worker, in the order problems are reported. */
+const VARIABLES = {
+  ALLOWED_REGIONS: regions,
+  CONTROL_PLANE_ORIGIN: origin(false),
+  EMULATOR_ORIGIN: origin(true),
+  // requests per second per channel, per AWS account, and auth failures per minute before a 429
+  JOIN_LIMIT_PER_SECOND: integer(1, 1000, 2),
+  DEVICE_SESSION_LIMIT_PER_SECOND: integer(1, 1000, 3),
+  ACCOUNT_JOIN_LIMIT_PER_SECOND: integer(1, 1000, 50),
+  AUTH_FAILURE_LIMIT_PER_MINUTE: integer(1, 600, 10),
+  // the limiter is given at most 1 s and AWS at most 10 s, then the request fails (503 / 504)
+  LIMITER_TIMEOUT_MS: integer(1, 1000, 1000),
+  UPSTREAM_TIMEOUT_MS: integer(1, 10_000, 5000),
+  PRESIGN_EXPIRES_SECONDS: integer(30, 300, 300),
+  AWS_ACCESS_KEY_ID: secret(/^[A-Z0-9]{16,128}$/, "an AWS access key id"),
+  AWS_SECRET_ACCESS_KEY: secret(/^.{16,}$/s, "the AWS secret key"),
+  AWS_SESSION_TOKEN: optionalSecret,
+} satisfies Record<string, Parser<unknown>>;
+
+/** The name of a Worker variable or secret. */
+export type VariableName = keyof typeof VARIABLES;
+
+/** The variables as the Worker's `env` holds them. */
+export type Variables = { readonly [Name in VariableName]?: string };
+
+/** The validated configuration of one deployment, keyed by variable name. */
+export type Config = {
+  readonly [Name in VariableName]: (typeof VARIABLES)[Name] extends Parser<infer T> ? T : never;
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by `configuration()` for every operation route. */
+    config: Config;
+  }
 }
 
-/** The validated configuration of one deployment. */
-export interface Config {
-  allowedRegions: ReadonlySet<string>;
-  controlPlaneOrigin: string | undefined;
-  emulatorOrigin: string | undefined;
-  limits: Limits;
-  limiterTimeoutMs: number;
-  upstreamTimeoutMs: number;
-  presignExpiresSeconds: number;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
-
-/** A valid configuration, or one message per invalid variable (never containing a value). */
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
-
-const cache = new WeakMap<Env, ConfigResult>();
+const cache = new WeakMap<Variables, Result<Config, string[]>>();
 
 /**
- * Validates the Worker's variables and secrets once per `env` object.
+ * Validates the Worker's variables and secrets once per `env` object: the configuration, or one problem per
+ * invalid variable, naming it and never its value.
  *
  * @example
- * ```ts
- * const result = loadConfig(env);
- * if (!result.ok) console.error(result.problems.join("\n"));
- * ```
+ * const loaded = loadConfig(env);
+ * if (!loaded.ok) console.error(loaded.error.join("\n")); // "JOIN_LIMIT_PER_SECOND: must be a whole number…"
  */
-export function loadConfig(env: Env): ConfigResult {
-  const cached = cache.get(env);
-  if (cached !== undefined) return cached;
-  const result = validate(env);
-  cache.set(env, result);
-  return result;
+export function loadConfig(env: Variables): Result<Config, string[]> {
+  let loaded = cache.get(env);
+  if (loaded === undefined) {
+    const config: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [name, parse] of Object.entries(VARIABLES)) {
+      const result = (parse as Parser<unknown>)(env[name as VariableName]);
+      if (result.ok) config[name] = result.value;
+      else problems.push(`${name}: ${result.error}`);
+    }
+    loaded = problems.length === 0 ? ok(config as Config) : fail(problems);
+    cache.set(env, loaded);
+  }
+  return loaded;
 }
 
-function validate(env: Env): ConfigResult {
-  const allowedRegions = regionsVariable("ALLOWED_REGIONS", env.ALLOWED_REGIONS);
-  const controlPlaneOrigin = originVariable("CONTROL_PLANE_ORIGIN", env.CONTROL_PLANE_ORIGIN, {
-    loopbackOnly: false,
-  });
-  const emulatorOrigin = originVariable("EMULATOR_ORIGIN", env.EMULATOR_ORIGIN, { loopbackOnly: true });
-  const perSecond = { min: 1, max: 1000 };
-  const join = integerVariable("JOIN_LIMIT_PER_SECOND", env.JOIN_LIMIT_PER_SECOND, {
-    ...perSecond,
-    fallback: 2,
-  });
-  const deviceSession = integerVariable(
-    "DEVICE_SESSION_LIMIT_PER_SECOND",
-    env.DEVICE_SESSION_LIMIT_PER_SECOND,
-    {
-      ...perSecond,
-      fallback: 3,
-    },
-  );
-  const account = integerVariable("ACCOUNT_JOIN_LIMIT_PER_SECOND", env.ACCOUNT_JOIN_LIMIT_PER_SECOND, {
-    ...perSecond,
-    fallback: 50,
-  });
-  const authFailures = integerVariable("AUTH_FAILURE_LIMIT_PER_MINUTE", env.AUTH_FAILURE_LIMIT_PER_MINUTE, {
-    min: 1,
-    max: 600,
-    fallback: 10,
-  });
-  // The acceptance criteria cap the limiter wait at 1 s and the upstream wait at 10 s.
-  const limiterTimeout = integerVariable("LIMITER_TIMEOUT_MS", env.LIMITER_TIMEOUT_MS, {
-    min: 1,
-    max: 1000,
-    fallback: 1000,
-  });
-  const upstreamTimeout = integerVariable("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS, {
-    min: 1,
-    max: 10_000,
-    fallback: 5000,
-  });
-  const presignExpires = integerVariable("PRESIGN_EXPIRES_SECONDS", env.PRESIGN_EXPIRES_SECONDS, {
-    min: 30,
-    max: 300,
-    fallback: 300,
-  });
-  const credentials = credentialsVariables({
-    accessKeyId: env.AWS_ACCESS_KEY_ID,
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-    sessionToken: env.AWS_SESSION_TOKEN,
-  });
-  const all: VariableResult<unknown>[] = [
-    allowedRegions,
-    controlPlaneOrigin,
-    emulatorOrigin,
-    join,
-    deviceSession,
-    account,
-    authFailures,
-    limiterTimeout,
-    upstreamTimeout,
-    presignExpires,
-    ...credentials,
-  ];
-  const problems = all.flatMap((result) => (result.ok ? [] : [result.message]));
-  const [credential] = credentials;
-  if (
-    !allowedRegions.ok ||
-    !controlPlaneOrigin.ok ||
-    !emulatorOrigin.ok ||
-    !join.ok ||
-    !deviceSession.ok ||
-    !account.ok ||
-    !authFailures.ok ||
-    !limiterTimeout.ok ||
-    !upstreamTimeout.ok ||
-    !presignExpires.ok ||
-    credential === undefined ||
-    !credential.ok
-  ) {
-    return { ok: false, problems };
-  }
-  return {
-    ok: true,
-    config: {
-      allowedRegions: allowedRegions.value,
-      controlPlaneOrigin: controlPlaneOrigin.value,
-      emulatorOrigin: emulatorOrigin.value,
-      limits: {
-        joinPerSecond: join.value,
-        deviceSessionPerSecond: deviceSession.value,
-        accountJoinPerSecond: account.value,
-        authFailuresPerMinute: authFailures.value,
-      },
-      limiterTimeoutMs: limiterTimeout.value,
-      upstreamTimeoutMs: upstreamTimeout.value,
-      presignExpiresSeconds: presignExpires.value,
-      credentials: credential.value,
-    },
+/**
+ * Puts the validated configuration on the context, or answers 500 `InternalFailure` naming nothing (the
+ * problems go to the request's log line only).
+ *
+ * @example
+ * app.post("/joinStorageSession", configuration(), handler); // handler reads c.var.config
+ */
+export function configuration(): MiddlewareHandler<{ Bindings: Variables }> {
+  return async (c, next) => {
+    const loaded = loadConfig(c.env);
+    if (!loaded.ok) return reject(c, { kind: "misconfigured", detail: loaded.error.join("; ") });
+    c.set("config", loaded.value);
+    return next();
   };
 }

@@ -1,7 +1,7 @@
-import type { MiddlewareHandler } from "hono";
+/** @module Operation bodies: at most 4 KB, declared as JSON, parsed without prototype-polluting keys. */
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppContext, AppEnv } from "./app-env.ts";
-import { reject } from "./reject.ts";
+import { reject } from "./request-log.ts";
 
 /** Operation bodies are a channel ARN and a client id; 4 KB leaves ample room. */
 export const MAX_BODY_BYTES = 4096;
@@ -13,11 +13,9 @@ const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * before the handler runs) and bodies that are not declared as JSON (415).
  *
  * @example
- * ```ts
  * app.post("/joinStorageSession", jsonBody(), handler);
- * ```
  */
-export function jsonBody(): MiddlewareHandler<AppEnv> {
+export function jsonBody(): MiddlewareHandler {
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => reject(c, { kind: "body-too-large" }) });
   return (c, next) =>
     limit(c, async () => {
@@ -34,12 +32,10 @@ export function jsonBody(): MiddlewareHandler<AppEnv> {
  * Parses the (already size-checked) body as a JSON object, dropping prototype-polluting keys.
  *
  * @example
- * ```ts
  * const body = await readJsonObject(c);
- * if (body === undefined) return reject(c, { kind: "invalid-input", message: "…" });
- * ```
+ * if (body === undefined) return reject(c, { kind: "invalid-input", message: "body: must be a JSON object" });
  */
-export async function readJsonObject(c: AppContext): Promise<Record<string, unknown> | undefined> {
+export async function readJsonObject(c: Context): Promise<Record<string, unknown> | undefined> {
   try {
     const value: unknown = JSON.parse(await c.req.text(), (key, item: unknown) =>
       UNSAFE_KEYS.has(key) ? undefined : item,

@@ -1,5 +1,9 @@
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app-env.ts";
+/**
+ * @module The request's id and its one structured log line, and `reject`, which ends a request with a failure
+ * in AWS shape and records why.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { type Failure, failureResponse } from "../errors/errors.ts";
 
 /**
  * The one structured line logged per request. Fields are chosen, never copied from the request, so
@@ -20,18 +24,24 @@ export interface RequestLog {
   latencyMs?: number;
 }
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Assigned by `requestLog()`, never taken from the client. */
+    requestId: string;
+    log: RequestLog;
+  }
+}
+
 const MAX_PATH = 128;
 
 /**
- * Assigns the request id (never taken from the client) and writes the request's log line when the
- * response is ready, whatever happened in between.
+ * Assigns the request id and writes the request's log line when the response is ready, whatever happened
+ * in between.
  *
  * @example
- * ```ts
  * app.use(requestLog());
- * ```
  */
-export function requestLog(): MiddlewareHandler<AppEnv> {
+export function requestLog(): MiddlewareHandler {
   return async (c, next) => {
     const started = Date.now();
     const requestId = crypto.randomUUID();
@@ -45,4 +55,17 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const level = log.status >= 500 ? "error" : log.status >= 400 ? "warn" : "info";
     console.log(JSON.stringify({ level, msg: "request", ...log }));
   };
+}
+
+/**
+ * Ends a request with a failure: records its kind (and log-only detail) and answers in AWS shape.
+ *
+ * @example
+ * if (tenant === undefined) return reject(c, { kind: "unauthenticated" });
+ */
+export function reject(c: Context, failure: Failure): Response {
+  const log = c.get("log");
+  log.decision = failure.kind;
+  if ("detail" in failure) log.detail = failure.detail;
+  return failureResponse(failure, c.get("requestId"));
 }

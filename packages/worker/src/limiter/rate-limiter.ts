@@ -1,5 +1,63 @@
+/**
+ * @module The limiter: one Durable Object per key (a channel, an AWS account, a key id or a client address)
+ * holding token buckets in its SQLite storage, and the bucket math it runs (pure and clock-free).
+ */
 import { DurableObject } from "cloudflare:workers";
-import { type BucketDecision, type BucketPolicy, type BucketState, decide, refund } from "./token-bucket.ts";
+
+/** A bucket holding up to `quota` tokens that refills `quota` tokens every `windowSeconds`. */
+export interface BucketPolicy {
+  quota: number;
+  windowSeconds: number;
+}
+
+/** What a bucket remembers between decisions. */
+export interface BucketState {
+  tokens: number;
+  updatedAtMs: number;
+}
+
+/** The answer to one request for a token. */
+export interface BucketDecision {
+  allowed: boolean;
+  /** Whole tokens left after this decision. */
+  remaining: number;
+  /** Milliseconds until one token is available again (0 when allowed). */
+  retryAfterMs: number;
+  /** Milliseconds until the bucket is full again. */
+  fullInMs: number;
+}
+
+/**
+ * Refills a bucket up to `nowMs` and, when `consume` is set, takes one token if one is there.
+ * Pure and clock-free: the caller passes time, so it is testable and identical on every replica.
+ *
+ * @example
+ * const { decision, state } = decide(undefined, { quota: 2, windowSeconds: 1 }, Date.now(), true);
+ * decision.allowed; // true, and state.tokens === 1
+ */
+export function decide(
+  previous: BucketState | undefined,
+  policy: BucketPolicy,
+  nowMs: number,
+  consume: boolean,
+): { decision: BucketDecision; state: BucketState } {
+  const perMs = policy.quota / (policy.windowSeconds * 1000);
+  // a clock that steps back must not mint tokens, so negative elapsed time counts as none
+  const elapsedMs = previous === undefined ? 0 : Math.max(0, nowMs - previous.updatedAtMs);
+  const refilled = Math.min(policy.quota, (previous?.tokens ?? policy.quota) + elapsedMs * perMs);
+  const allowed = refilled >= 1;
+  const tokens = allowed && consume ? refilled - 1 : refilled;
+  const state = { tokens, updatedAtMs: Math.max(nowMs, previous?.updatedAtMs ?? nowMs) };
+  return {
+    decision: {
+      allowed,
+      remaining: Math.floor(tokens),
+      retryAfterMs: allowed ? 0 : Math.ceil((1 - refilled) / perMs),
+      fullInMs: Math.ceil((policy.quota - tokens) / perMs),
+    },
+    state,
+  };
+}
 
 interface BucketRow extends Record<string, SqlStorageValue> {
   name: string;
@@ -13,8 +71,8 @@ interface BucketRow extends Record<string, SqlStorageValue> {
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
- * Token buckets for one key (a channel, an account, a key id or a client address), kept in the
- * object's SQLite storage and written on every decision, so eviction or a redeploy loses nothing.
+ * Token buckets for one key, kept in the object's SQLite storage and written on every decision, so eviction
+ * or a redeploy loses nothing.
  * It never calls AWS: a pending outbound fetch would keep the object (and its bill) alive.
  *
  * @example
@@ -57,7 +115,9 @@ export class RateLimiter extends DurableObject {
     checkPolicy(policy);
     const row = this.#read(bucket);
     // No row means a full bucket: nothing to give back.
-    if (row !== undefined) this.#write(bucket, refund(this.#state(row), policy, Date.now()), policy);
+    if (row === undefined) return;
+    const { state } = decide(this.#state(row), policy, Date.now(), false);
+    this.#write(bucket, { ...state, tokens: Math.min(policy.quota, state.tokens + 1) }, policy);
   }
 
   /**

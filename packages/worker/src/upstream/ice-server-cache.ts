@@ -1,4 +1,5 @@
-import type { IceServer, KvsClient } from "@kvs-webrtc-storage/core";
+/** @module The channels' TURN servers, cached until their credentials near expiry. */
+import { BoundedCache, type IceServer, type KvsClient } from "@kvs-webrtc-storage/core";
 
 /** ICE servers as `RTCPeerConnection` takes them. */
 export interface RtcIceServer {
@@ -16,7 +17,6 @@ interface Entry {
 
 // A device gets credentials with at least this much life left, enough to gather candidates and connect.
 const MIN_REMAINING_MS = 60_000;
-const MAX_ENTRIES = 1000;
 
 /**
  * Caches `GetIceServerConfig` per channel and role until the credentials' TTL (minus a margin);
@@ -30,7 +30,7 @@ const MAX_ENTRIES = 1000;
  */
 export class IceServerCache {
   #client: KvsClient;
-  #entries = new Map<string, Entry>();
+  #entries = new BoundedCache<string, Entry>(1000);
 
   constructor(client: KvsClient) {
     this.#client = client;
@@ -70,11 +70,6 @@ export class IceServerCache {
     entry.servers.catch(() => {
       if (this.#entries.get(key) === entry) this.#entries.delete(key);
     });
-    this.#entries.delete(key);
-    if (this.#entries.size >= MAX_ENTRIES) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(key, entry);
     return entry;
   }
@@ -97,4 +92,22 @@ export function toRtcIceServers(region: string, servers: readonly IceServer[]): 
       credential: server.password,
     })),
   ];
+}
+
+// per client, hence per configuration and region, like core's endpoint cache
+const caches = new WeakMap<KvsClient, IceServerCache>();
+
+/**
+ * The ICE server cache of one core client.
+ *
+ * @example
+ * const { servers } = await iceServerCacheFor(client).get(channelArn, "MASTER", signal, Date.now());
+ */
+export function iceServerCacheFor(client: KvsClient): IceServerCache {
+  let cache = caches.get(client);
+  if (cache === undefined) {
+    cache = new IceServerCache(client);
+    caches.set(client, cache);
+  }
+  return cache;
 }

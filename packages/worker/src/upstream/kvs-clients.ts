@@ -1,9 +1,23 @@
-import { createClient, type KvsClient } from "@kvs-webrtc-storage/core";
+/** @module The operator's core client per region, and the operator's credentials, both from the configuration. */
+import { type Credentials, createClient, endpointTrust, type KvsClient } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import { endpointTrust } from "./endpoint-trust.ts";
 
-// One client per configuration and region, kept for the isolate's life so core's endpoint cache is reused.
+// one client per configuration and region, kept for the isolate's life so core's endpoint cache is reused
 const clients = new WeakMap<Config, Map<string, KvsClient>>();
+
+/**
+ * The operator's AWS credentials, from the Worker's secrets.
+ *
+ * @example
+ * await presignUrl(url, { credentials: operatorCredentials(config), region, expiresIn: 300 });
+ */
+export function operatorCredentials(config: Config): Credentials {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = config;
+  const sessionToken = config.AWS_SESSION_TOKEN;
+  return sessionToken === undefined
+    ? { accessKeyId, secretAccessKey }
+    : { accessKeyId, secretAccessKey, sessionToken };
+}
 
 /**
  * The core client for channels of `region`: operator credentials, one attempt per call (joins are not
@@ -11,9 +25,7 @@ const clients = new WeakMap<Config, Map<string, KvsClient>>();
  * control plane, and only endpoints of that region (or the local emulator) trusted.
  *
  * @example
- * ```ts
  * await kvsClientFor(config, channel.region).joinStorageSession({ channelArn: channel.arn }, { signal });
- * ```
  */
 export function kvsClientFor(config: Config, region: string): KvsClient {
   let byRegion = clients.get(config);
@@ -24,13 +36,15 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
   let client = byRegion.get(region);
   if (client === undefined) {
     client = createClient({
-      credentials: config.credentials,
+      credentials: operatorCredentials(config),
       region,
       controlPlaneEndpoint:
-        config.controlPlaneOrigin ?? config.emulatorOrigin ?? `https://kinesisvideo.${region}.amazonaws.com`,
-      isTrustedEndpoint: endpointTrust(region, config.emulatorOrigin),
+        config.CONTROL_PLANE_ORIGIN ??
+        config.EMULATOR_ORIGIN ??
+        `https://kinesisvideo.${region}.amazonaws.com`,
+      isTrustedEndpoint: endpointTrust(region, config.EMULATOR_ORIGIN),
       maxAttempts: 1,
-      timeoutMs: config.upstreamTimeoutMs,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     });
     byRegion.set(region, client);
   }

@@ -1,6 +1,5 @@
-import { hashSecret } from "../../src/auth/tenant-key.ts";
-import { type TenantRecord, tenantStorageKey } from "../../src/auth/tenant-record.ts";
 import type { Env } from "../../src/env.ts";
+import { hashSecret, type TenantRecord, tenantStorageKey } from "../../src/index.ts";
 
 /** Demo channels as the emulator fixtures define them. */
 export const CHANNELS = {

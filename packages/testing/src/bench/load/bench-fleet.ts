@@ -1,9 +1,8 @@
 /** @module The channels the load runs spread over, so neither the emulator's nor the proxy's limits bite. */
 
-import { DEMO_TENANT_KEY } from "../../../../worker/scripts/demo.ts";
 // the proxy's own tenant format, so the bench record cannot drift from what the proxy reads
-import { hashSecret } from "../../../../worker/src/auth/tenant-key.ts";
-import type { TenantRecord } from "../../../../worker/src/auth/tenant-record.ts";
+import { hashSecret, type TenantRecord } from "@kvs-webrtc-storage/worker";
+import { DEMO_TENANT_KEY } from "../../../../worker/scripts/demo.ts";
 import type { ChannelSeed, DataSet } from "../../emulator/data-set.ts";
 import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 

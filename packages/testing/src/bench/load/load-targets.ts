@@ -1,6 +1,6 @@
 /** @module Section 3's three targets: a trivial Hono route, the emulator direct, and the full proxy. */
 import { signRequest } from "@kvs-webrtc-storage/core";
-import { tenantStorageKey } from "../../../../worker/src/auth/tenant-record.ts";
+import { tenantStorageKey } from "@kvs-webrtc-storage/worker";
 import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";

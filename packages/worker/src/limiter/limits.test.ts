@@ -1,11 +1,11 @@
 import { env, evictDurableObject, reset, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import type { Env } from "../src/env.ts";
-import type { RateLimiter } from "../src/limiter/rate-limiter.ts";
-import { type FakeUpstream, fakeUpstream } from "./support/fake-upstream.ts";
-import { brokenLimiter } from "./support/limiters.ts";
-import { CHANNELS, putTenant } from "./support/tenants.ts";
-import { post, testEnv } from "./support/worker.ts";
+import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
+import { brokenLimiter } from "../../test/support/limiters.ts";
+import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
+import { post, testEnv } from "../../test/support/worker.ts";
+import type { Env } from "../env.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 
 const START = Date.UTC(2030, 0, 1);
 let upstream: FakeUpstream;

@@ -1,18 +1,21 @@
 import { describe, it } from "vitest";
-import { loadConfig } from "../src/config/config.ts";
-import type { Env } from "../src/env.ts";
-import { send, testEnv } from "./support/worker.ts";
+import { send, testEnv } from "../../test/support/worker.ts";
+import type { Env } from "../env.ts";
+import { loadConfig } from "./config.ts";
 
 describe("configuration", () => {
   it("accepts the defaults and fills in the documented limits", ({ expect }) => {
     const result = loadConfig(testEnv());
-    expect(result.ok && result.config.limits).toEqual({
-      joinPerSecond: 2,
-      deviceSessionPerSecond: 3,
-      accountJoinPerSecond: 50,
-      authFailuresPerMinute: 10,
+    expect(result.ok && result.value).toMatchObject({
+      JOIN_LIMIT_PER_SECOND: 2,
+      DEVICE_SESSION_LIMIT_PER_SECOND: 3,
+      ACCOUNT_JOIN_LIMIT_PER_SECOND: 50,
+      AUTH_FAILURE_LIMIT_PER_MINUTE: 10,
+      LIMITER_TIMEOUT_MS: 1000,
+      UPSTREAM_TIMEOUT_MS: 5000,
+      PRESIGN_EXPIRES_SECONDS: 300,
     });
-    expect(result.ok && result.config.controlPlaneOrigin).toBeUndefined();
+    expect(result.ok && result.value.CONTROL_PLANE_ORIGIN).toBeUndefined();
   });
 
   it.for([
@@ -36,7 +39,7 @@ describe("configuration", () => {
   ] as const)("names %s once, without its value, when it is %j", ([name, value], { expect }) => {
     const result = loadConfig(testEnv({ [name]: value } as Partial<Env>));
     expect(result.ok).toBe(false);
-    const problems = result.ok ? [] : result.problems;
+    const problems = result.ok ? [] : result.error;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
     if (value.length > 3) expect(problems[0]).not.toContain(value);
@@ -51,7 +54,7 @@ describe("configuration", () => {
         AWS_SECRET_ACCESS_KEY: "",
       }),
     );
-    expect(result.ok ? [] : result.problems.map((problem) => problem.split(":")[0])).toEqual([
+    expect(result.ok ? [] : result.error.map((problem) => problem.split(":")[0])).toEqual([
       "ALLOWED_REGIONS",
       "JOIN_LIMIT_PER_SECOND",
       "AWS_ACCESS_KEY_ID",
@@ -66,7 +69,7 @@ describe("configuration", () => {
         CONTROL_PLANE_ORIGIN: "https://kinesisvideo-fips.us-west-2.amazonaws.com",
       }),
     );
-    expect(result.ok && [result.config.emulatorOrigin, result.config.controlPlaneOrigin]).toEqual([
+    expect(result.ok && [result.value.EMULATOR_ORIGIN, result.value.CONTROL_PLANE_ORIGIN]).toEqual([
       "http://127.0.0.1:8790",
       "https://kinesisvideo-fips.us-west-2.amazonaws.com",
     ]);

@@ -1,8 +1,8 @@
 import { env, reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { type FakeUpstream, fakeUpstream } from "./support/fake-upstream.ts";
-import { CHANNELS, putTenant } from "./support/tenants.ts";
-import { post, testEnv } from "./support/worker.ts";
+import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
+import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
+import { post, testEnv } from "../../test/support/worker.ts";
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 let upstream: FakeUpstream;

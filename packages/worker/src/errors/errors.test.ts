@@ -1,9 +1,9 @@
 import { env, reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it } from "vitest";
-import { awsError, type FakeUpstream, fakeUpstream, hang } from "./support/fake-upstream.ts";
-import { brokenLimiter } from "./support/limiters.ts";
-import { CHANNELS, putTenant } from "./support/tenants.ts";
-import { post, send, testEnv } from "./support/worker.ts";
+import { awsError, type FakeUpstream, fakeUpstream, hang } from "../../test/support/fake-upstream.ts";
+import { brokenLimiter } from "../../test/support/limiters.ts";
+import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
+import { post, send, testEnv } from "../../test/support/worker.ts";
 
 const bindings = testEnv();
 let upstream: FakeUpstream;

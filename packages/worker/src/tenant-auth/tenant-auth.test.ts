@@ -1,10 +1,10 @@
 import { env, reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { hashSecret } from "../src/auth/tenant-key.ts";
-import type { RateLimiter } from "../src/limiter/rate-limiter.ts";
-import { type FakeUpstream, fakeUpstream } from "./support/fake-upstream.ts";
-import { CHANNELS, putTenant, secretFor } from "./support/tenants.ts";
-import { post, testEnv } from "./support/worker.ts";
+import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
+import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
+import { post, testEnv } from "../../test/support/worker.ts";
+import type { RateLimiter } from "../limiter/rate-limiter.ts";
+import { hashSecret } from "./tenant-record.ts";
 
 const bindings = testEnv({ AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
 let upstream: FakeUpstream;

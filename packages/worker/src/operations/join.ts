@@ -1,0 +1,58 @@
+/**
+ * @module `POST /joinStorageSession` and `POST /joinStorageSessionAsViewer`: sent upstream exactly once (core
+ * re-signs once after a clock-skew error); AWS's request id is passed back, as AWS answers.
+ */
+import { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "@kvs-webrtc-storage/core";
+import type { Config } from "../config/config.ts";
+import { ok } from "../errors/errors.ts";
+import { kvsClientFor } from "../upstream/kvs-clients.ts";
+import {
+  type Forwarded,
+  forwardingFailed,
+  modelled,
+  type Operation,
+  type OperationInput,
+} from "./operation.ts";
+
+/**
+ * The master joins the channel's storage session.
+ *
+ * @example
+ * app.post("/joinStorageSession", jsonBody(), configuration(), tenantAuth(), operation(joinOperation));
+ */
+export const joinOperation: Operation = {
+  name: "JoinStorageSession",
+  limit: "join",
+  parse: (body) =>
+    modelled(() => ({ channelArn: parseJoinStorageSessionInput(body).channelArn, role: "MASTER" })),
+  forward: join,
+};
+
+/**
+ * A viewer (by `clientId`) joins the channel's storage session.
+ *
+ * @example
+ * app.post("/joinStorageSessionAsViewer", jsonBody(), configuration(), tenantAuth(), operation(viewerJoinOperation));
+ */
+export const viewerJoinOperation: Operation = {
+  name: "JoinStorageSessionAsViewer",
+  limit: "join",
+  parse: (body) => modelled(() => ({ ...parseJoinStorageSessionAsViewerInput(body), role: "VIEWER" })),
+  forward: join,
+};
+
+async function join(config: Config, input: OperationInput): Promise<Forwarded> {
+  const client = kvsClientFor(config, input.channel.region);
+  const signal = AbortSignal.timeout(config.UPSTREAM_TIMEOUT_MS);
+  const channelArn = input.channel.arn;
+  try {
+    const { requestId } =
+      input.clientId === undefined
+        ? await client.joinStorageSession({ channelArn }, { signal })
+        : await client.joinStorageSessionAsViewer({ channelArn, clientId: input.clientId }, { signal });
+    const response = new Response(null, { status: 200, headers: { "x-amzn-RequestId": requestId } });
+    return { ...ok(response), upstreamStatus: 200, upstreamRequestId: requestId };
+  } catch (error) {
+    return forwardingFailed(error);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * @module A tenant as the registry (Workers KV `TENANTS`) stores it: its key id, the hashes of its secrets, and
+ * its grants — which channels (account, region, channel-name glob) and roles it may use.
+ */
+import { type ChannelArnParts, isRegion } from "@kvs-webrtc-storage/core";
+import * as z from "zod/mini";
+import type { Failure } from "../errors/errors.ts";
+
+/** Signaling-channel roles a tenant may be granted. */
+export const ROLES = ["MASTER", "VIEWER"] as const;
+
+/** A signaling-channel role. */
+export type Role = (typeof ROLES)[number];
+
+/** A key id, which is the tenant id: lower-case letters, digits and dashes. */
+const KEY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const SECRET_BYTES = 32;
+
+const perSecond = z.optional(z.int().check(z.positive(), z.lte(1000)));
+
+const tenantRecord = z.object({
+  tenantId: z.string().check(z.regex(KEY_ID)),
+  /** SHA-256 digests (base64url) of the current and, during rotation, the previous secret. */
+  keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(z.minLength(1), z.maxLength(2)),
+  channels: z.array(
+    z.object({
+      accountId: z.string().check(z.regex(/^\d{12}$/)),
+      region: z.string().check(z.refine(isRegion)),
+      /** Channel-name glob: `*` matches any run of characters. */
+      channelName: z.string().check(z.regex(/^[a-zA-Z0-9_.*-]{1,256}$/)),
+    }),
+  ),
+  roles: z.array(z.enum(ROLES)),
+  limits: z.optional(z.object({ joinPerSecond: perSecond, deviceSessionPerSecond: perSecond })),
+  disabled: z.boolean(),
+});
+
+/** One tenant's registry entry, stored as JSON under `tenant:<tenantId>` in the `TENANTS` namespace. */
+export type TenantRecord = z.infer<typeof tenantRecord>;
+
+/** One allowed channel pattern: account, region and channel-name glob. */
+export type ChannelGrant = TenantRecord["channels"][number];
+
+/**
+ * Whether a string can be a key id (tenant id): lower-case letters, digits and dashes.
+ *
+ * @example
+ * isKeyId("acme-cameras"); // true
+ */
+export function isKeyId(value: string): boolean {
+  return KEY_ID.test(value);
+}
+
+/**
+ * The registry key of a tenant.
+ *
+ * @example
+ * tenantStorageKey("demo"); // "tenant:demo"
+ */
+export function tenantStorageKey(tenantId: string): string {
+  return `tenant:${tenantId}`;
+}
+
+/**
+ * Validates a stored record; anything malformed counts as no tenant at all.
+ *
+ * @example
+ * const tenant = parseTenantRecord(JSON.parse(text));
+ */
+export function parseTenantRecord(value: unknown): TenantRecord | undefined {
+  const result = tenantRecord.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+/**
+ * A secret's SHA-256 digest as bytes: what {@link hashSecret} encodes, and what a presented key is compared as.
+ *
+ * @example
+ * (await secretDigest("local-demo-secret-not-for-production")).length; // 32
+ */
+export async function secretDigest(secret: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
+}
+
+const toBase64Url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+
+/**
+ * The stored form of a secret: its SHA-256 digest, base64url without padding.
+ *
+ * @example
+ * await hashSecret("local-demo-secret-not-for-production"); // 43 characters
+ */
+export async function hashSecret(secret: string): Promise<string> {
+  return toBase64Url(await secretDigest(secret));
+}
+
+/**
+ * Creates a key with a 256-bit random secret. The key is shown once; only `secretHash` is stored.
+ *
+ * @example
+ * const { key, secretHash } = await generateTenantKey("acme");
+ * // key: "acme.Q2…" (print once), secretHash: store in the registry
+ */
+export async function generateTenantKey(keyId: string): Promise<{ key: string; secretHash: string }> {
+  if (!KEY_ID.test(keyId)) throw new RangeError("key id must be lower-case letters, digits and dashes");
+  const secret = toBase64Url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
+  return { key: `${keyId}.${secret}`, secretHash: await hashSecret(secret) };
+}
+
+/**
+ * Matches a channel name against a glob in which `*` stands for any run of characters (also none).
+ * Linear time and no regular expression built from data, so a hostile pattern cannot backtrack.
+ *
+ * @example
+ * matchesGlob("demo-camera*", "demo-camera-2"); // true
+ */
+export function matchesGlob(pattern: string, name: string): boolean {
+  const parts = pattern.split("*");
+  const first = parts[0] ?? "";
+  if (parts.length === 1) return pattern === name;
+  const last = parts[parts.length - 1] ?? "";
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
+    return false;
+  let position = first.length;
+  const end = name.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    // taking the leftmost occurrence is always safe: it leaves the most room for what follows
+    const found = name.indexOf(middle, position);
+    if (found === -1 || found + middle.length > end) return false;
+    position = found + middle.length;
+  }
+  return true;
+}
+
+/**
+ * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
+ * and channel name, and the role must be granted. Checked on every request (OWASP API1).
+ *
+ * @example
+ * const denied = authorize(tenant, channel, "MASTER");
+ * if (denied) return reject(c, denied);
+ */
+export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Failure | undefined {
+  const granted = tenant.channels.some(
+    (grant) =>
+      grant.accountId === channel.accountId &&
+      grant.region === channel.region &&
+      matchesGlob(grant.channelName, channel.channelName),
+  );
+  if (!granted) return { kind: "forbidden", message: "The tenant may not use this channel." };
+  if (!tenant.roles.includes(role))
+    return { kind: "forbidden", message: "The tenant may not use this role." };
+  return undefined;
+}

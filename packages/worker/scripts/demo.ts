@@ -1,9 +1,11 @@
-import { DEMO_ACCOUNT, DEMO_CHANNELS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
+import {
+  DEMO_ACCOUNT,
+  DEMO_CHANNELS,
+  DEMO_REGION,
+  DEMO_TENANT_KEY,
+} from "@kvs-webrtc-storage/testing/fixtures";
 import { hashSecret, type TenantRecord, tenantStorageKey } from "@kvs-webrtc-storage/worker";
 import type { KvStore } from "./wrangler-kv.ts";
-
-/** The demo tenant's key: documented, hence worthless, and only ever written to local state. */
-export const DEMO_TENANT_KEY = "demo.local-demo-secret-not-for-production";
 
 /**
  * Writes the demo tenant (demo-camera* channels of the demo account, both roles) to a local registry.

@@ -2,9 +2,8 @@
 
 // the proxy's own tenant format, so the bench record cannot drift from what the proxy reads
 import { hashSecret, type TenantRecord } from "@kvs-webrtc-storage/worker";
-import { DEMO_TENANT_KEY } from "../../../../worker/scripts/demo.ts";
 import type { ChannelSeed, DataSet } from "../../emulator/data-set.ts";
-import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
+import { DEMO_CREDENTIALS, DEMO_REGION, DEMO_TENANT_KEY } from "../../fixtures/index.ts";
 
 /**
  * The documented local-only demo tenant key of `npm start`; the benchmark stores its own tenant record

@@ -34,6 +34,13 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "bench",
+          environment: "node",
+          include: ["packages/bench/src/**/*.test.ts"],
+        },
+      },
+      {
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: wranglerConfig },

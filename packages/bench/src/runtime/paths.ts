@@ -2,10 +2,10 @@
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
-export const ROOT = fileURLToPath(new URL("../../../../../", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /**
- * A file of the benchmark, by its path relative to `packages/testing/src/bench/`.
+ * A file of the benchmark, by its path relative to `packages/bench/src/`.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /** @module Section 3's three targets: a trivial Hono route, the emulator direct, and the full proxy. */
 import { signRequest } from "@kvs-webrtc-storage/core";
+import { DEMO_CREDENTIALS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
 import { tenantStorageKey } from "@kvs-webrtc-storage/worker";
-import { DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
 import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";

@@ -1,9 +1,9 @@
 /** @module The channels the load runs spread over, so neither the emulator's nor the proxy's limits bite. */
 
+import type { ChannelSeed, DataSet } from "@kvs-webrtc-storage/testing";
+import { DEMO_CREDENTIALS, DEMO_REGION, DEMO_TENANT_KEY } from "@kvs-webrtc-storage/testing/fixtures";
 // the proxy's own tenant format, so the bench record cannot drift from what the proxy reads
 import { hashSecret, type TenantRecord } from "@kvs-webrtc-storage/worker";
-import type { ChannelSeed, DataSet } from "../../emulator/data-set.ts";
-import { DEMO_CREDENTIALS, DEMO_REGION, DEMO_TENANT_KEY } from "../../fixtures/index.ts";
 
 /**
  * The documented local-only demo tenant key of `npm start`; the benchmark stores its own tenant record

@@ -1,6 +1,6 @@
 /** @module Child-process entry: the emulator with the bench fleet, on its own core, until stdin closes. */
 import process from "node:process";
-import { startEmulator } from "../../server/index.ts";
+import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { benchDataSet } from "./bench-fleet.ts";
 
 const emulator = await startEmulator({ port: 0, host: "127.0.0.1", dataSet: benchDataSet() });

@@ -1,5 +1,5 @@
 /** @module Section 4: the proxy's limiter Durable Object, driven over RPC from a Worker beside it. */
-import { DEMO_CHANNELS } from "../../fixtures/demo-data.ts";
+import { DEMO_CHANNELS } from "@kvs-webrtc-storage/testing/fixtures";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
 import { startWorkerd } from "../runtime/workerd.ts";

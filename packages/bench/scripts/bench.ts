@@ -1,9 +1,9 @@
 /** @module `npm run bench`: us against the anchors, side by side, in one run (see `--help`). */
 import process from "node:process";
-import { parseArgs, USAGE } from "../src/bench/args.ts";
-import { formatReport, writeOutputs } from "../src/bench/report/output.ts";
-import { runBench } from "../src/bench/run-bench.ts";
-import { cleanupAll } from "../src/bench/runtime/cleanup.ts";
+import { parseArgs, USAGE } from "../src/args.ts";
+import { formatReport, writeOutputs } from "../src/report/output.ts";
+import { runBench } from "../src/run-bench.ts";
+import { cleanupAll } from "../src/runtime/cleanup.ts";
 
 let args: ReturnType<typeof parseArgs>;
 try {

@@ -1,9 +1,9 @@
 /** @module The three SigV4 signers under comparison, set up identically on every runtime. */
 import { Sha256 } from "@aws-crypto/sha256-browser";
 import { signRequest } from "@kvs-webrtc-storage/core";
+import { DEMO_CHANNELS, DEMO_CREDENTIALS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsV4Signer } from "aws4fetch";
-import { DEMO_CHANNELS, DEMO_CREDENTIALS, DEMO_REGION } from "../../fixtures/index.ts";
 
 /** One signer: signs the same JoinStorageSession request once per call. */
 export interface Signer {

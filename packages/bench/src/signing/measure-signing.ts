@@ -1,6 +1,7 @@
 /** @module The runtime-neutral measurement loop: identical code on Node, Deno, Bun and workerd. */
 import { median } from "../stats.ts";
-import { createSigners, type SignerName, smithySha256 } from "./signers.ts";
+import { ANCHOR_OF, type SignerName } from "./signer-names.ts";
+import { createSigners, smithySha256 } from "./signers.ts";
 
 /** How long to measure; batches are sized so the coarsest clock (workerd's, 1 ms) stays accurate. */
 export interface SigningPlan {
@@ -15,13 +16,13 @@ export interface SigningResult {
   runtime: string;
   smithySha256: "webcrypto" | "js";
   signers: Record<SignerName, { medianUs: number; roundMediansUs: number[]; opsPerBatch: number }>;
-  /** Per signer, the median over rounds of (its round median / aws4fetch's round median). */
-  ratioToAws4fetch: Record<SignerName, number>;
+  /** Per signer, the median over rounds of (its round median / its anchor's round median, `ANCHOR_OF`). */
+  ratioToAnchor: Record<SignerName, number>;
 }
 
 /**
  * Warms every signer, then runs rounds in which the signers take turns batch by batch (the first
- * signer rotates each round), so slow drifts of the machine hit all three alike.
+ * signer rotates each round), so slow drifts of the machine hit every signer alike.
  *
  * @example
  * ```ts
@@ -63,21 +64,17 @@ export async function measureSigning(runtime: string, plan: SigningPlan): Promis
     for (const [name, values] of batches) rounds.get(name)?.push(median(values));
   }
   if (sink < 0) throw new Error("unreachable: keeps the signatures alive");
-  const aws4fetchRounds = rounds.get("aws4fetch") ?? [];
-  const entry = (name: SignerName) => {
+  const stats = {} as SigningResult["signers"];
+  const ratioToAnchor = {} as SigningResult["ratioToAnchor"];
+  for (const { name } of signers) {
     const roundMediansUs = rounds.get(name) ?? [];
-    return {
-      stats: { medianUs: median(roundMediansUs), roundMediansUs, opsPerBatch: opsPerBatch.get(name) ?? 0 },
-      ratio: median(roundMediansUs.map((value, i) => value / (aws4fetchRounds[i] ?? Number.NaN))),
+    const anchorRounds = rounds.get(ANCHOR_OF[name]) ?? [];
+    stats[name] = {
+      medianUs: median(roundMediansUs),
+      roundMediansUs,
+      opsPerBatch: opsPerBatch.get(name) ?? 0,
     };
-  };
-  const core = entry("core");
-  const aws4fetch = entry("aws4fetch");
-  const smithy = entry("smithy");
-  return {
-    runtime,
-    smithySha256: smithySha256(),
-    signers: { core: core.stats, aws4fetch: aws4fetch.stats, smithy: smithy.stats },
-    ratioToAws4fetch: { core: core.ratio, aws4fetch: aws4fetch.ratio, smithy: smithy.ratio },
-  };
+    ratioToAnchor[name] = median(roundMediansUs.map((value, i) => value / (anchorRounds[i] ?? Number.NaN)));
+  }
+  return { runtime, smithySha256: smithySha256(), signers: stats, ratioToAnchor };
 }

@@ -1,18 +1,16 @@
-/** @module The three SigV4 signers under comparison, set up identically on every runtime. */
+/** @module The SigV4 signers under comparison, set up identically on every runtime. */
 import { Sha256 } from "@aws-crypto/sha256-browser";
 import { signRequest } from "@kvs-webrtc-storage/core";
 import { DEMO_CHANNELS, DEMO_CREDENTIALS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { AwsV4Signer } from "aws4fetch";
+import { AwsClient, AwsV4Signer } from "aws4fetch";
+import type { SignerName } from "./signer-names.ts";
 
 /** One signer: signs the same JoinStorageSession request once per call. */
 export interface Signer {
   readonly name: SignerName;
   sign(): Promise<unknown>;
 }
-
-/** The signers compared: core's, aws4fetch's (the anchor) and the AWS SDK's. */
-export type SignerName = "core" | "aws4fetch" | "smithy";
 
 const HOST = "r-1a2b3c4d.kinesisvideo.us-west-2.amazonaws.com";
 const PATH = "/joinStorageSession";
@@ -36,7 +34,8 @@ export function smithySha256(): "webcrypto" | "js" {
 
 /**
  * Creates the signers with warm keys: core caches its signing key itself, aws4fetch shares one key
- * cache `Map` across signer instances (as `AwsClient` does), and smithy keeps one `SignatureV4`.
+ * cache `Map` across signer instances (as `AwsClient` does), the `AwsClient` is created once, and smithy
+ * keeps one `SignatureV4`. The `Request` signers build their `Request` inside each call.
  *
  * @example
  * ```ts
@@ -46,7 +45,10 @@ export function smithySha256(): "webcrypto" | "js" {
 export function createSigners(): Signer[] {
   const aws4fetchCache = new Map<string, ArrayBuffer>();
   const smithy = new SignatureV4({ credentials, region: DEMO_REGION, service: SERVICE, sha256: Sha256 });
+  const client = new AwsClient({ ...credentials, service: SERVICE, region: DEMO_REGION, retries: 0 });
   const url = `https://${HOST}${PATH}`;
+  const request = () =>
+    new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: BODY });
   return [
     {
       name: "core",
@@ -70,6 +72,11 @@ export function createSigners(): Signer[] {
           cache: aws4fetchCache,
         }).sign(),
     },
+    {
+      name: "coreRequest",
+      sign: () => signRequest(request(), { credentials, region: DEMO_REGION }),
+    },
+    { name: "aws4fetchClient", sign: () => client.sign(request()) },
     {
       name: "smithy",
       sign: () =>

@@ -4,7 +4,7 @@ import type { BundleSizes } from "../bundle/bundle-sizes.ts";
 import { failedRow, kib, type Outcome, type Row, ratio, verdict } from "./row.ts";
 
 /** Goals in gzip bytes (KiB, the unit wrangler reports). */
-export const BUNDLE_GOALS = { workerGzipBytes: 30 * 1024, coreGzipBytes: 8 * 1024 } as const;
+export const BUNDLE_GOALS = { workerGzipBytes: 30 * 1024, coreGzipBytes: 10 * 1024 } as const;
 
 const sized = (size: BundleSize) => `${kib(size.minifiedBytes)} min · ${kib(size.gzipBytes)} gz`;
 

@@ -27,6 +27,9 @@ export default defineConfig({
         test: { name: "core-workerd", include: ["packages/core/test/**/*.workerd.test.ts"] },
       },
       {
+        test: { name: "layout", environment: "node", include: ["test/**/*.test.ts"] },
+      },
+      {
         test: {
           name: "testing",
           environment: "node",

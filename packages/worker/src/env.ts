@@ -1,5 +1,5 @@
 /** @module The proxy Worker's bindings: the config table's variables, the tenant registry and the limiter. */
-import type { Variables } from "./config/config.ts";
+import type { ConfigBindings } from "./config/config.ts";
 import type { TenantBindings } from "./tenant-auth/tenant-auth.ts";
 
 /**
@@ -8,4 +8,4 @@ import type { TenantBindings } from "./tenant-auth/tenant-auth.ts";
  * @example
  * export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
  */
-export interface Env extends Variables, TenantBindings {}
+export interface Env extends ConfigBindings, TenantBindings {}

@@ -6,11 +6,11 @@
 import { HonoBase as Hono } from "hono/hono-base";
 import { PatternRouter } from "hono/router/pattern-router";
 import { configuration } from "./config/config.ts";
+import { healthz } from "./config/healthz.ts";
 import type { Env } from "./env.ts";
 import { jsonBody } from "./http/json-body.ts";
-import { reject, requestLog } from "./http/request-log.ts";
+import { type RequestVariables, reject, requestLog } from "./http/request-log.ts";
 import { deviceSessionOperation } from "./operations/device-session.ts";
-import { healthz } from "./operations/healthz.ts";
 import { joinOperation, viewerJoinOperation } from "./operations/join.ts";
 import { type Operation, operation } from "./operations/operation.ts";
 import { tenantAuth } from "./tenant-auth/tenant-auth.ts";
@@ -23,11 +23,9 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   "/v1/device-session": deviceSessionOperation,
 };
 
-// AWS-compatible operation routes, `/v1/device-session` and `/healthz`; everything else is a 404
-// `UnknownOperationException`, every error an AWS rest-json error
-function createApp(): Hono<{ Bindings: Env }> {
+function createApp(): Hono<{ Bindings: Env; Variables: RequestVariables }> {
   // the smallest router (~0.5 KB gz against RegExpRouter's 2): the routes are few and static, and every KB ships to the edge
-  const app = new Hono<{ Bindings: Env }>({ router: new PatternRouter() });
+  const app = new Hono<{ Bindings: Env; Variables: RequestVariables }>({ router: new PatternRouter() });
   app.use(requestLog());
   // PatternRouter would also match "/joinStorageSession/"; AWS operation paths are exact
   app.use(async (c, next) => (c.req.path.endsWith("/") ? reject(c, { kind: "unknown-operation" }) : next()));
@@ -35,18 +33,18 @@ function createApp(): Hono<{ Bindings: Env }> {
   for (const [path, proxied] of Object.entries(OPERATIONS)) {
     app.post(
       path,
+      jsonBody(),
       async (c, next) => {
         c.var.log.operation = proxied.name;
         await next();
       },
-      jsonBody(),
       configuration(),
       tenantAuth(),
       operation(proxied),
     );
   }
   app.notFound((c) => reject(c, { kind: "unknown-operation" }));
-  // only the error's name is logged: messages of unexpected errors may quote anything
+  // every error is an AWS rest-json error; only its name is logged: messages of unexpected errors may quote anything
   app.onError((error, c) => reject(c, { kind: "internal", detail: error.name }));
   return app;
 }

@@ -64,6 +64,9 @@ describe("structured logs", () => {
     await send(bindings, "/healthz");
     requests++;
     await send(testEnv({ AWS_SECRET_ACCESS_KEY: "" }), "/joinStorageSession", { method: "POST" });
+    requests++;
+    const misconfigured = testEnv({ AWS_SESSION_TOKEN: SESSION_TOKEN, ALLOWED_REGIONS: "" });
+    await post(misconfigured, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, key);
   });
   afterAll(async () => {
     vi.restoreAllMocks();
@@ -90,6 +93,10 @@ describe("structured logs", () => {
       upstreamRequestId: expect.stringMatching(/^upstream-/),
     });
     expect(records.map((record) => record.decision)).toContain("upstream-failed");
+    expect(records.at(-1)).toMatchObject({
+      decision: "misconfigured",
+      detail: expect.stringMatching(/^ALLOWED_REGIONS: /),
+    });
   });
 
   it("never contains a key, secret, signature or token", ({ expect }) => {

@@ -1,12 +1,15 @@
 import { describe, it } from "vitest";
-import { send, testEnv } from "../../test/support/worker.ts";
+import { OPERATOR, send, testEnv } from "../../test/support/worker.ts";
 import type { Env } from "../env.ts";
 import { loadConfig } from "./config.ts";
 
 describe("configuration", () => {
   it("accepts the defaults and fills in the documented limits", ({ expect }) => {
     const result = loadConfig(testEnv());
-    expect(result.ok && result.value).toMatchObject({
+    expect(result.ok && result.value).toEqual({
+      ALLOWED_REGIONS: new Set(["us-west-2", "eu-west-1"]),
+      CONTROL_PLANE_ORIGIN: undefined,
+      EMULATOR_ORIGIN: undefined,
       JOIN_LIMIT_PER_SECOND: 2,
       DEVICE_SESSION_LIMIT_PER_SECOND: 3,
       ACCOUNT_JOIN_LIMIT_PER_SECOND: 50,
@@ -60,6 +63,24 @@ describe("configuration", () => {
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
     ]);
+  });
+
+  it("keeps the operator's secrets readable but out of every enumeration, spread and JSON", ({ expect }) => {
+    const token = "operator-session-token-value";
+    const result = loadConfig(testEnv({ AWS_SESSION_TOKEN: token }));
+    if (!result.ok) throw new Error(result.error.join("; "));
+    const config = result.value;
+    expect([config.AWS_ACCESS_KEY_ID, config.AWS_SECRET_ACCESS_KEY, config.AWS_SESSION_TOKEN]).toEqual([
+      OPERATOR.accessKeyId,
+      OPERATOR.secretAccessKey,
+      token,
+    ]);
+    const views = [JSON.stringify(config), JSON.stringify({ ...config }), Object.keys(config).join()];
+    for (const view of views) {
+      for (const secret of [OPERATOR.accessKeyId, OPERATOR.secretAccessKey, token, "AWS_"]) {
+        expect(view).not.toContain(secret);
+      }
+    }
   });
 
   it("accepts a loopback emulator origin and an https control plane", ({ expect }) => {

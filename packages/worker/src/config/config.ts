@@ -5,7 +5,7 @@
 import { isRegion } from "@kvs-webrtc-storage/core";
 import type { MiddlewareHandler } from "hono";
 import { fail, ok, type Result } from "../errors/errors.ts";
-import { reject } from "../http/request-log.ts";
+import { type RequestVariables, reject } from "../http/request-log.ts";
 
 /** Reads one variable: its value, or what it must be (never repeating the value). */
 type Parser<T> = (raw: string | undefined) => Result<T, string>;
@@ -45,14 +45,18 @@ const origin =
     );
   };
 
-const secret =
+// secrets are kept out of enumeration, so no log line, spread or JSON of the configuration can carry them
+const SECRETS = new WeakSet<Parser<unknown>>();
+const secret = <T>(parser: Parser<T>): Parser<T> => {
+  SECRETS.add(parser as Parser<unknown>);
+  return parser;
+};
+const required =
   (rule: RegExp, expectation: string): Parser<string> =>
   (raw) => {
     const value = raw?.trim() ?? "";
     return rule.test(value) ? ok(value) : fail(`must be set (wrangler secret put) to ${expectation}`);
   };
-
-const optionalSecret: Parser<string | undefined> = (raw) => ok(raw?.trim() || undefined);
 
 /** Every variable and secret of the Worker, in the order problems are reported. */
 const VARIABLES = {
@@ -68,30 +72,28 @@ const VARIABLES = {
   LIMITER_TIMEOUT_MS: integer(1, 1000, 1000),
   UPSTREAM_TIMEOUT_MS: integer(1, 10_000, 5000),
   PRESIGN_EXPIRES_SECONDS: integer(30, 300, 300),
-  AWS_ACCESS_KEY_ID: secret(/^[A-Z0-9]{16,128}$/, "an AWS access key id"),
-  AWS_SECRET_ACCESS_KEY: secret(/^.{16,}$/s, "the AWS secret key"),
-  AWS_SESSION_TOKEN: optionalSecret,
+  AWS_ACCESS_KEY_ID: secret(required(/^[A-Z0-9]{16,128}$/, "an AWS access key id")),
+  AWS_SECRET_ACCESS_KEY: secret(required(/^.{16,}$/s, "the AWS secret key")),
+  AWS_SESSION_TOKEN: secret((raw) => ok(raw?.trim() || undefined)),
 } satisfies Record<string, Parser<unknown>>;
 
 /** The name of a Worker variable or secret. */
 export type VariableName = keyof typeof VARIABLES;
 
 /** The variables as the Worker's `env` holds them. */
-export type Variables = { readonly [Name in VariableName]?: string };
+export type ConfigBindings = { readonly [Name in VariableName]?: string };
 
 /** The validated configuration of one deployment, keyed by variable name. */
 export type Config = {
   readonly [Name in VariableName]: (typeof VARIABLES)[Name] extends Parser<infer T> ? T : never;
 };
 
-declare module "hono" {
-  interface ContextVariableMap {
-    /** Set by `configuration()` for every operation route. */
-    config: Config;
-  }
+/** What `configuration()` adds to the context. */
+export interface ConfigVariables extends RequestVariables {
+  config: Config;
 }
 
-const cache = new WeakMap<Variables, Result<Config, string[]>>();
+const cache = new WeakMap<ConfigBindings, Result<Config, string[]>>();
 
 /**
  * Validates the Worker's variables and secrets once per `env` object: the configuration, or one problem per
@@ -101,14 +103,16 @@ const cache = new WeakMap<Variables, Result<Config, string[]>>();
  * const loaded = loadConfig(env);
  * if (!loaded.ok) console.error(loaded.error.join("\n")); // "JOIN_LIMIT_PER_SECOND: must be a whole number…"
  */
-export function loadConfig(env: Variables): Result<Config, string[]> {
+export function loadConfig(env: ConfigBindings): Result<Config, string[]> {
   let loaded = cache.get(env);
   if (loaded === undefined) {
     const config: Record<string, unknown> = {};
     const problems: string[] = [];
     for (const [name, parse] of Object.entries(VARIABLES)) {
-      const result = (parse as Parser<unknown>)(env[name as VariableName]);
-      if (result.ok) config[name] = result.value;
+      const read = parse as Parser<unknown>;
+      const result = read(env[name as VariableName]);
+      if (result.ok)
+        Object.defineProperty(config, name, { value: result.value, enumerable: !SECRETS.has(read) });
       else problems.push(`${name}: ${result.error}`);
     }
     loaded = problems.length === 0 ? ok(config as Config) : fail(problems);
@@ -124,7 +128,7 @@ export function loadConfig(env: Variables): Result<Config, string[]> {
  * @example
  * app.post("/joinStorageSession", configuration(), handler); // handler reads c.var.config
  */
-export function configuration(): MiddlewareHandler<{ Bindings: Variables }> {
+export function configuration(): MiddlewareHandler<{ Bindings: ConfigBindings; Variables: ConfigVariables }> {
   return async (c, next) => {
     const loaded = loadConfig(c.env);
     if (!loaded.ok) return reject(c, { kind: "misconfigured", detail: loaded.error.join("; ") });

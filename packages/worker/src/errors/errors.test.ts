@@ -1,9 +1,11 @@
 import { env, reset } from "cloudflare:test";
+import { KvsError, type KvsErrorCode } from "@kvs-webrtc-storage/core";
 import { afterEach, beforeEach, describe, it } from "vitest";
 import { awsError, type FakeUpstream, fakeUpstream, hang } from "../../test/support/fake-upstream.ts";
 import { brokenLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
 import { post, send, testEnv } from "../../test/support/worker.ts";
+import { type Failure, rateLimitHeaders, toWire, upstreamFailure } from "./errors.ts";
 
 const bindings = testEnv();
 let upstream: FakeUpstream;
@@ -182,5 +184,111 @@ describe("every error answers in AWS rest-json shape", () => {
     );
     expect(error).toMatchObject({ status: 500, type: "InternalFailure" });
     expect(JSON.stringify(error.body)).not.toContain("AWS_");
+  });
+});
+
+describe("the errors module, unit by unit", () => {
+  it("maps every core error code to the documented failure, keeping AWS's status and id for the log", ({
+    expect,
+  }) => {
+    const kinds: Record<KvsErrorCode, string> = {
+      ResourceNotFoundException: "upstream-not-found",
+      InvalidArgumentException: "upstream-invalid-argument",
+      ClientLimitExceededException: "upstream-throttled",
+      ThrottlingException: "upstream-throttled",
+      ViewerLimitExceeded: "upstream-viewer-limit",
+      TimeoutError: "upstream-timeout",
+      RequestTimeoutException: "upstream-timeout",
+      AbortError: "upstream-timeout",
+      AccessDeniedException: "upstream-failed",
+      InvalidSignatureException: "upstream-failed",
+      UnrecognizedClientException: "upstream-failed",
+      ExpiredTokenException: "upstream-failed",
+      IncompleteSignature: "upstream-failed",
+      RequestExpired: "upstream-failed",
+      InternalFailure: "upstream-failed",
+      ServiceUnavailable: "upstream-failed",
+      NetworkError: "upstream-failed",
+      UntrustedEndpoint: "upstream-failed",
+      UnknownError: "upstream-failed",
+    };
+    for (const [code, kind] of Object.entries(kinds) as [KvsErrorCode, string][]) {
+      const mapped = upstreamFailure(
+        new KvsError(code, { message: "secret detail", requestId: "aws-1", status: 418 }),
+      );
+      expect(mapped.ok || mapped.error.kind).toBe(kind);
+      expect([mapped.upstreamStatus, mapped.upstreamRequestId]).toEqual([418, "aws-1"]);
+      expect(JSON.stringify(mapped.ok || toWire(mapped.error))).not.toContain("secret detail");
+    }
+    const unexpected = upstreamFailure(new TypeError("boom"));
+    expect(unexpected.ok || unexpected.error).toEqual({
+      kind: "internal",
+      detail: "unexpected upstream error",
+    });
+  });
+
+  it("chooses one status and error type per failure, with fixed messages", ({ expect }) => {
+    const verdict = {
+      name: "channel",
+      quota: 2,
+      windowSeconds: 1,
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 300,
+      fullInMs: 800,
+    } as const;
+    const table: [Failure, number, string][] = [
+      [{ kind: "unknown-operation" }, 404, "UnknownOperationException"],
+      [{ kind: "body-too-large", limitBytes: 4096 }, 413, "RequestEntityTooLargeException"],
+      [{ kind: "unsupported-media-type" }, 415, "UnsupportedMediaTypeException"],
+      [{ kind: "invalid-input", message: "x" }, 400, "InvalidArgumentException"],
+      [{ kind: "unauthenticated" }, 401, "NotAuthorizedException"],
+      [{ kind: "forbidden", message: "x" }, 403, "AccessDeniedException"],
+      [{ kind: "rate-limited", verdict }, 429, "ClientLimitExceededException"],
+      [{ kind: "limiter-unavailable", detail: "log only" }, 503, "ServiceUnavailableException"],
+      [{ kind: "upstream-invalid-argument" }, 400, "InvalidArgumentException"],
+      [{ kind: "upstream-not-found" }, 404, "ResourceNotFoundException"],
+      [{ kind: "upstream-throttled" }, 429, "ClientLimitExceededException"],
+      [{ kind: "upstream-viewer-limit" }, 400, "ClientLimitExceededException"],
+      [{ kind: "upstream-failed", detail: "log only" }, 502, "BadGatewayException"],
+      [{ kind: "upstream-timeout" }, 504, "GatewayTimeoutException"],
+      [{ kind: "misconfigured", detail: "log only" }, 500, "InternalFailure"],
+      [{ kind: "internal", detail: "log only" }, 500, "InternalFailure"],
+    ];
+    for (const [failure, status, type] of table) {
+      const wired = toWire(failure);
+      expect([failure.kind, wired.status, wired.type]).toEqual([failure.kind, status, type]);
+      expect(wired.message).not.toContain("log only");
+    }
+    expect(toWire({ kind: "body-too-large", limitBytes: 4096 }).message).toBe(
+      "The request body exceeds 4096 bytes.",
+    );
+  });
+
+  it("advertises RateLimit fields and a Retry-After never earlier than its t, never beyond the window", ({
+    expect,
+  }) => {
+    const base = { name: "account", quota: 50, windowSeconds: 1, remaining: 0, fullInMs: 1000 } as const;
+    expect(
+      rateLimitHeaders({ ...base, allowed: true, remaining: 49, retryAfterMs: 0, fullInMs: 20 }),
+    ).toEqual({
+      "RateLimit-Policy": '"account";q=50;w=1',
+      RateLimit: '"account";r=49;t=1',
+    });
+    expect(rateLimitHeaders({ ...base, allowed: false, retryAfterMs: 20 })).toEqual({
+      "RateLimit-Policy": '"account";q=50;w=1',
+      RateLimit: '"account";r=0;t=1',
+      "Retry-After": "1",
+    });
+    const auth = {
+      name: "auth",
+      quota: 3,
+      windowSeconds: 60,
+      remaining: 0,
+      fullInMs: 60_000,
+      allowed: false,
+    } as const;
+    expect(rateLimitHeaders({ ...auth, retryAfterMs: 19_001 })["Retry-After"]).toBe("20");
+    expect(rateLimitHeaders({ ...auth, retryAfterMs: 600_000 })["Retry-After"]).toBe("60");
   });
 });

@@ -2,14 +2,27 @@
  * @module Every way a proxy request can fail, and the one place each failure becomes an AWS-shaped answer:
  * status, `x-amzn-ErrorType`, a fixed `{"message"}`, and the Retry-After/RateLimit fields of a refusal.
  */
-import { isKvsError } from "@kvs-webrtc-storage/core";
+import { isKvsError, type KvsErrorCode } from "@kvs-webrtc-storage/core";
 
 /** A value, or why there is none: the one result shape of the proxy. */
 export type Result<T, E = Failure> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: E };
 
+/**
+ * The success of a `Result`.
+ *
+ * @example
+ * return ok(config);
+ */
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+
+/**
+ * The failure of a `Result`.
+ *
+ * @example
+ * return fail({ kind: "unauthenticated" });
+ */
 export const fail = <E>(error: E): Result<never, E> => ({ ok: false, error });
 
 /** Policy names shown to clients; never a tenant, key or ARN (draft-ietf-httpapi-ratelimit-headers §8.2). */
@@ -34,7 +47,7 @@ export interface RateLimitVerdict {
  */
 export type Failure =
   | { readonly kind: "unknown-operation" }
-  | { readonly kind: "body-too-large" }
+  | { readonly kind: "body-too-large"; readonly limitBytes: number }
   | { readonly kind: "unsupported-media-type" }
   | { readonly kind: "invalid-input"; readonly message: string }
   | { readonly kind: "unauthenticated" }
@@ -76,7 +89,11 @@ export function toWire(failure: Failure): WireError {
     case "unknown-operation":
       return wire(404, "UnknownOperationException", "The requested operation does not exist.");
     case "body-too-large":
-      return wire(413, "RequestEntityTooLargeException", "The request body exceeds 4096 bytes.");
+      return wire(
+        413,
+        "RequestEntityTooLargeException",
+        `The request body exceeds ${failure.limitBytes} bytes.`,
+      );
     case "unsupported-media-type":
       return wire(415, "UnsupportedMediaTypeException", "The request body must be application/json.");
     case "invalid-input":
@@ -162,16 +179,30 @@ export function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, stri
   return headers;
 }
 
+/** A failed call to AWS: the failure to answer with, and AWS's status and request id for the log. */
+export type UpstreamFailure = Result<never> & {
+  readonly upstreamStatus?: number | undefined;
+  readonly upstreamRequestId?: string | undefined;
+};
+
 /**
  * Maps what core threw while calling AWS. Upstream auth errors and faults are ours to fix, not the
  * device's, so they become a generic 502 with the AWS code kept for the log only.
  *
  * @example
- * upstreamFailure(new KvsError("ResourceNotFoundException", { message })).kind; // "upstream-not-found"
+ * try { … } catch (error) { return upstreamFailure(error); } // ResourceNotFoundException → 404
  */
-export function upstreamFailure(error: unknown): Failure {
-  if (!isKvsError(error)) return { kind: "internal", detail: "unexpected upstream error" };
-  switch (error.code) {
+export function upstreamFailure(error: unknown): UpstreamFailure {
+  if (!isKvsError(error)) return fail({ kind: "internal", detail: "unexpected upstream error" });
+  return {
+    ...fail(upstreamKind(error.code, error.status)),
+    upstreamStatus: error.status,
+    upstreamRequestId: error.requestId,
+  };
+}
+
+function upstreamKind(code: KvsErrorCode, status: number): Failure {
+  switch (code) {
     case "ResourceNotFoundException":
       return { kind: "upstream-not-found" };
     case "InvalidArgumentException":
@@ -197,8 +228,8 @@ export function upstreamFailure(error: unknown): Failure {
     case "NetworkError":
     case "UntrustedEndpoint":
     case "UnknownError":
-      return { kind: "upstream-failed", detail: `${error.code} ${error.status}` };
+      return { kind: "upstream-failed", detail: `${code} ${status}` };
     default:
-      return error.code satisfies never;
+      return code satisfies never;
   }
 }

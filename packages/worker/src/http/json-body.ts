@@ -1,7 +1,8 @@
 /** @module Operation bodies: at most 4 KB, declared as JSON, parsed without prototype-polluting keys. */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { reject } from "./request-log.ts";
+import { fail, ok, type Result } from "../errors/errors.ts";
+import { type RequestVariables, reject } from "./request-log.ts";
 
 /** Operation bodies are a channel ARN and a client id; 4 KB leaves ample room. */
 export const MAX_BODY_BYTES = 4096;
@@ -15,8 +16,11 @@ const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * @example
  * app.post("/joinStorageSession", jsonBody(), handler);
  */
-export function jsonBody(): MiddlewareHandler {
-  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => reject(c, { kind: "body-too-large" }) });
+export function jsonBody(): MiddlewareHandler<{ Variables: RequestVariables }> {
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => reject(c, { kind: "body-too-large", limitBytes: MAX_BODY_BYTES }),
+  });
   return (c, next) =>
     limit(c, async () => {
       const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
@@ -33,17 +37,16 @@ export function jsonBody(): MiddlewareHandler {
  *
  * @example
  * const body = await readJsonObject(c);
- * if (body === undefined) return reject(c, { kind: "invalid-input", message: "body: must be a JSON object" });
+ * if (!body.ok) return reject(c, body.error);
  */
-export async function readJsonObject(c: Context): Promise<Record<string, unknown> | undefined> {
+export async function readJsonObject(c: Context): Promise<Result<Record<string, unknown>>> {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(await c.req.text(), (key, item: unknown) =>
-      UNSAFE_KEYS.has(key) ? undefined : item,
-    );
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    value = JSON.parse(await c.req.text(), (key, item: unknown) => (UNSAFE_KEYS.has(key) ? undefined : item));
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return ok(value as Record<string, unknown>);
+  return fail({ kind: "invalid-input", message: "body: must be a JSON object" });
 }

@@ -24,12 +24,11 @@ export interface RequestLog {
   latencyMs?: number;
 }
 
-declare module "hono" {
-  interface ContextVariableMap {
-    /** Assigned by `requestLog()`, never taken from the client. */
-    requestId: string;
-    log: RequestLog;
-  }
+/** What `requestLog()` puts on the context, for every later step to add to and to reject with. */
+export interface RequestVariables {
+  /** Assigned here, never taken from the client. */
+  requestId: string;
+  log: RequestLog;
 }
 
 const MAX_PATH = 128;
@@ -41,7 +40,7 @@ const MAX_PATH = 128;
  * @example
  * app.use(requestLog());
  */
-export function requestLog(): MiddlewareHandler {
+export function requestLog(): MiddlewareHandler<{ Variables: RequestVariables }> {
   return async (c, next) => {
     const started = Date.now();
     const requestId = crypto.randomUUID();
@@ -63,9 +62,9 @@ export function requestLog(): MiddlewareHandler {
  * @example
  * if (tenant === undefined) return reject(c, { kind: "unauthenticated" });
  */
-export function reject(c: Context, failure: Failure): Response {
-  const log = c.get("log");
+export function reject<E extends { Variables: RequestVariables }>(c: Context<E>, failure: Failure): Response {
+  const { log, requestId } = c.var;
   log.decision = failure.kind;
   if ("detail" in failure) log.detail = failure.detail;
-  return failureResponse(failure, c.get("requestId"));
+  return failureResponse(failure, requestId);
 }

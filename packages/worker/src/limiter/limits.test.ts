@@ -126,6 +126,19 @@ describe("refusals cost no quota", () => {
     const left = await channel.peek("join", { quota: 2, windowSeconds: 1 });
     expect(left.remaining).toBe(2);
   });
+
+  it("gives the channel token back when the account's limiter fails", async ({ expect }) => {
+    const broken = brokenLimiter("throw");
+    const accountBroken = {
+      getByName: (name: string) =>
+        name.startsWith("account:") ? broken.namespace.getByName(name) : env.LIMITER.getByName(name),
+    } as unknown as DurableObjectNamespace<RateLimiter>;
+    const failing = testEnv({ LIMITER: accountBroken });
+    for (let i = 0; i < 3; i++) expect((await join(failing)).status).toBe(503);
+    const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
+    expect((await channel.peek("join", { quota: 2, windowSeconds: 1 })).remaining).toBe(2);
+    expect(upstream.calls).toHaveLength(0);
+  });
 });
 
 describe("durability", () => {

@@ -76,10 +76,8 @@ const CLEANUP_INTERVAL_MS = 10 * 60_000;
  * It never calls AWS: a pending outbound fetch would keep the object (and its bill) alive.
  *
  * @example
- * ```ts
  * const limiter = env.LIMITER.getByName("channel:arn:aws:kinesisvideo:…");
  * const decision = await limiter.take("join", { quota: 2, windowSeconds: 1 });
- * ```
  */
 export class RateLimiter extends DurableObject {
   #sql: SqlStorage;

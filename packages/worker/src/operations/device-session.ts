@@ -5,17 +5,11 @@
 import { isClientId, presignUrl } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
 import type { Config } from "../config/config.ts";
-import { fail, ok, type Result } from "../errors/errors.ts";
+import { fail, ok, type Result, upstreamFailure } from "../errors/errors.ts";
 import { ROLES } from "../tenant-auth/tenant-record.ts";
 import { iceServerCacheFor, toRtcIceServers } from "../upstream/ice-server-cache.ts";
 import { kvsClientFor, operatorCredentials } from "../upstream/kvs-clients.ts";
-import {
-  type Forwarded,
-  forwardingFailed,
-  modelled,
-  type Operation,
-  type OperationInput,
-} from "./operation.ts";
+import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 const deviceSessionBody = z.object({
   channelArn: z.string(),
@@ -31,7 +25,7 @@ function parse(body: unknown): Result<OperationInput, string> {
   if ((role === "VIEWER") !== (clientId !== undefined)) {
     return fail("clientId: is required for VIEWER and not allowed for MASTER");
   }
-  return modelled(() => ({ channelArn, role, clientId }));
+  return channelInput(() => ({ channelArn, role, clientId }));
 }
 
 async function forward(config: Config, input: OperationInput): Promise<Forwarded> {
@@ -69,7 +63,7 @@ async function forward(config: Config, input: OperationInput): Promise<Forwarded
     const response = Response.json(body, { headers: { "Cache-Control": "no-store" } });
     return { ...ok(response), upstreamStatus: 200 };
   } catch (error) {
-    return forwardingFailed(error);
+    return upstreamFailure(error);
   }
 }
 

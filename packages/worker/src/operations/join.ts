@@ -4,15 +4,9 @@
  */
 import { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import { ok } from "../errors/errors.ts";
+import { ok, upstreamFailure } from "../errors/errors.ts";
 import { kvsClientFor } from "../upstream/kvs-clients.ts";
-import {
-  type Forwarded,
-  forwardingFailed,
-  modelled,
-  type Operation,
-  type OperationInput,
-} from "./operation.ts";
+import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 /**
  * The master joins the channel's storage session.
@@ -24,7 +18,7 @@ export const joinOperation: Operation = {
   name: "JoinStorageSession",
   limit: "join",
   parse: (body) =>
-    modelled(() => ({ channelArn: parseJoinStorageSessionInput(body).channelArn, role: "MASTER" })),
+    channelInput(() => ({ channelArn: parseJoinStorageSessionInput(body).channelArn, role: "MASTER" })),
   forward: join,
 };
 
@@ -37,7 +31,7 @@ export const joinOperation: Operation = {
 export const viewerJoinOperation: Operation = {
   name: "JoinStorageSessionAsViewer",
   limit: "join",
-  parse: (body) => modelled(() => ({ ...parseJoinStorageSessionAsViewerInput(body), role: "VIEWER" })),
+  parse: (body) => channelInput(() => ({ ...parseJoinStorageSessionAsViewerInput(body), role: "VIEWER" })),
   forward: join,
 };
 
@@ -53,6 +47,6 @@ async function join(config: Config, input: OperationInput): Promise<Forwarded> {
     const response = new Response(null, { status: 200, headers: { "x-amzn-RequestId": requestId } });
     return { ...ok(response), upstreamStatus: 200, upstreamRequestId: requestId };
   } catch (error) {
-    return forwardingFailed(error);
+    return upstreamFailure(error);
   }
 }

@@ -5,7 +5,7 @@
 import { type ChannelArnParts, isKvsError, parseChannelArn } from "@kvs-webrtc-storage/core";
 import type { Handler } from "hono";
 import type { Config } from "../config/config.ts";
-import { type Failure, fail, ok, type Result, rateLimitHeaders, upstreamFailure } from "../errors/errors.ts";
+import { fail, ok, type Result, rateLimitHeaders, type UpstreamFailure } from "../errors/errors.ts";
 import { readJsonObject } from "../http/json-body.ts";
 import { reject } from "../http/request-log.ts";
 import {
@@ -14,7 +14,8 @@ import {
   type LimiterBindings,
   operationLimits,
 } from "../limiter/limits.ts";
-import { authorize, type Role } from "../tenant-auth/tenant-record.ts";
+import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
+import type { Role, TenantRecord } from "../tenant-auth/tenant-record.ts";
 
 /** A validated operation input: the channel it targets, the role it acts in, and the viewer's id. */
 export interface OperationInput {
@@ -24,10 +25,14 @@ export interface OperationInput {
 }
 
 /** What forwarding produced (the response, or the failure to map) and what AWS said, for the log. */
-export type Forwarded = Result<Response> & {
-  readonly upstreamStatus?: number | undefined;
-  readonly upstreamRequestId?: string | undefined;
-};
+export type Forwarded =
+  | {
+      readonly ok: true;
+      readonly value: Response;
+      readonly upstreamStatus?: number;
+      readonly upstreamRequestId?: string;
+    }
+  | UpstreamFailure;
 
 /** One proxied operation: its name in the log, how its body is validated, its budget, and what it does. */
 export interface Operation {
@@ -38,31 +43,32 @@ export interface Operation {
 }
 
 /**
- * Runs `operation` for the authenticated tenant (`tenantAuth()` runs before it). Each step that refuses ends
+ * Runs `proxied` for the authenticated tenant (`tenantAuth()` runs before it). Each step that refuses ends
  * the request, so nothing refused draws quota or reaches AWS; an admitted answer carries the `RateLimit` fields.
  *
  * @example
  * app.post("/joinStorageSession", jsonBody(), configuration(), tenantAuth(), operation(joinOperation));
  */
-export function operation(operation: Operation): Handler<{ Bindings: LimiterBindings }> {
+export function operation(
+  proxied: Operation,
+): Handler<{ Bindings: LimiterBindings; Variables: TenantVariables }> {
   return async (c) => {
     const { config, tenant, log } = c.var;
     const body = await readJsonObject(c);
-    if (body === undefined)
-      return reject(c, { kind: "invalid-input", message: "body: must be a JSON object" });
-    const parsed = operation.parse(body);
+    if (!body.ok) return reject(c, body.error);
+    const parsed = proxied.parse(body.value);
     if (!parsed.ok) return reject(c, { kind: "invalid-input", message: parsed.error });
     const input = parsed.value;
     log.channel = input.channel.arn;
     if (!config.ALLOWED_REGIONS.has(input.channel.region)) {
       return reject(c, { kind: "invalid-input", message: "channelArn: region is not served by this proxy" });
     }
-    const denied = authorize(tenant, input.channel, input.role);
-    if (denied !== undefined) return reject(c, denied);
-    const checks = operationLimits(operation.limit, input.channel, config, tenant.limits);
+    const allowed = authorize(tenant, input.channel, input.role);
+    if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
+    const checks = operationLimits(proxied.limit, input.channel, config, tenant.limits);
     const limited = await enforceLimits(c.env.LIMITER, checks, config.LIMITER_TIMEOUT_MS);
     if (!limited.ok) return reject(c, limited.error);
-    const forwarded = await operation.forward(config, input);
+    const forwarded = await proxied.forward(config, input);
     if (forwarded.upstreamStatus !== undefined) log.upstreamStatus = forwarded.upstreamStatus;
     if (forwarded.upstreamRequestId !== undefined) log.upstreamRequestId = forwarded.upstreamRequestId;
     if (!forwarded.ok) return reject(c, forwarded.error);
@@ -76,13 +82,13 @@ export function operation(operation: Operation): Handler<{ Bindings: LimiterBind
 }
 
 /**
- * Validates what `read` takes from a body with core's service model: a signaling-channel ARN, and the rule
- * each invalid field breaks (rule names only, never the value).
+ * Validates what `read` takes from a body with core's service model, requiring a signaling-channel ARN; a
+ * refusal names each field and the rule it breaks, never the value.
  *
  * @example
- * modelled(() => ({ channelArn: parseJoinStorageSessionInput(body).channelArn, role: "MASTER" }));
+ * channelInput(() => ({ channelArn: parseJoinStorageSessionInput(body).channelArn, role: "MASTER" }));
  */
-export function modelled(
+export function channelInput(
   read: () => { channelArn: string; role: Role; clientId?: string | undefined },
 ): Result<OperationInput, string> {
   try {
@@ -98,13 +104,45 @@ export function modelled(
 }
 
 /**
- * The forwarding result for an error thrown by core, with AWS's status and request id for the log.
+ * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
+ * and channel name, and the role must be granted. Checked on every request (OWASP API1).
  *
  * @example
- * try { … } catch (error) { return forwardingFailed(error); }
+ * authorize(tenant, channel, "MASTER"); // { ok: false, error: "The tenant may not use this channel." }
  */
-export function forwardingFailed(error: unknown): Forwarded {
-  const failure: Failure = upstreamFailure(error);
-  if (!isKvsError(error)) return fail(failure);
-  return { ...fail(failure), upstreamStatus: error.status, upstreamRequestId: error.requestId };
+export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Result<void, string> {
+  const granted = tenant.channels.some(
+    (grant) =>
+      grant.accountId === channel.accountId &&
+      grant.region === channel.region &&
+      matchesGlob(grant.channelName, channel.channelName),
+  );
+  if (!granted) return fail("The tenant may not use this channel.");
+  if (!tenant.roles.includes(role)) return fail("The tenant may not use this role.");
+  return ok(undefined);
+}
+
+/**
+ * Matches a channel name against a grant's glob, in which `*` stands for any run of characters (also none).
+ * Linear time and no regular expression built from data, so a hostile pattern cannot backtrack.
+ *
+ * @example
+ * matchesGlob("demo-camera*", "demo-camera-2"); // true
+ */
+export function matchesGlob(pattern: string, name: string): boolean {
+  const parts = pattern.split("*");
+  const first = parts[0] ?? "";
+  if (parts.length === 1) return pattern === name;
+  const last = parts[parts.length - 1] ?? "";
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
+    return false;
+  let position = first.length;
+  const end = name.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    // taking the leftmost occurrence is always safe: it leaves the most room for what follows
+    const found = name.indexOf(middle, position);
+    if (found === -1 || found + middle.length > end) return false;
+    position = found + middle.length;
+  }
+  return true;
 }

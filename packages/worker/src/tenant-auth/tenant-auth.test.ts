@@ -55,6 +55,54 @@ describe("authentication", () => {
     expect((await join(disabled)).status).toBe(401);
   });
 
+  it("makes every refused key indistinguishable: same status, headers and body", async ({ expect }) => {
+    const disabled = await putTenant(env, "gone", { disabled: true });
+    const answers = new Set<string>();
+    for (const [bearer, headers] of [
+      [undefined, {}],
+      ["acme", {}],
+      [`acme.${secretFor("other")}`, {}],
+      [`nobody.${secretFor("nobody")}`, {}],
+      [disabled, {}],
+      [undefined, { authorization: `Basic ${btoa("acme:x")}` }],
+    ] as const) {
+      const response = await join(bearer, headers);
+      const kept = [...response.headers].filter(([name]) => name !== "x-amzn-requestid");
+      answers.add(JSON.stringify([response.status, kept, await response.text()]));
+    }
+    expect(answers.size).toBe(1);
+  });
+
+  it("compares every secret slot in constant time, whoever the key names", async ({ expect }) => {
+    const compare = vi.spyOn(crypto.subtle, "timingSafeEqual");
+    const rotated = await putTenant(env, "rotated", {
+      keyHashes: [
+        await hashSecret("rotated-secret-0123456789abcdef"),
+        await hashSecret(secretFor("rotated")),
+      ],
+    });
+    const disabled = await putTenant(env, "gone", { disabled: true });
+    try {
+      for (const bearer of [
+        `nobody.${secretFor("nobody")}`,
+        `acme.${secretFor("other")}`,
+        `rotated.${secretFor("other")}`,
+        disabled,
+        rotated,
+        key,
+      ]) {
+        compare.mockClear();
+        await join(bearer, {}, CHANNELS.demoCamera2);
+        expect(compare.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength])).toEqual([
+          [32, 32],
+          [32, 32],
+        ]);
+      }
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
   it("accepts both the current and the previous secret during rotation", async ({ expect }) => {
     await putTenant(env, "acme", {
       keyHashes: [await hashSecret("rotated-secret-0123456789abcdef"), await hashSecret(secretFor("acme"))],

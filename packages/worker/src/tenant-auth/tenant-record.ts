@@ -1,10 +1,9 @@
 /**
- * @module A tenant as the registry (Workers KV `TENANTS`) stores it: its key id, the hashes of its secrets, and
- * its grants — which channels (account, region, channel-name glob) and roles it may use.
+ * @module A tenant as the registry (Workers KV `TENANTS`) stores it — key id, secret hashes, channel grants,
+ * roles, limits — and its key format: `<keyId>.<secret>`, generated, hashed, parsed and compared here.
  */
-import { type ChannelArnParts, isRegion } from "@kvs-webrtc-storage/core";
+import { isRegion } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
-import type { Failure } from "../errors/errors.ts";
 
 /** Signaling-channel roles a tenant may be granted. */
 export const ROLES = ["MASTER", "VIEWER"] as const;
@@ -12,21 +11,42 @@ export const ROLES = ["MASTER", "VIEWER"] as const;
 /** A signaling-channel role. */
 export type Role = (typeof ROLES)[number];
 
-/** A key id, which is the tenant id: lower-case letters, digits and dashes. */
+/** One allowed channel pattern: account, region and channel-name glob (`*` matches any run of characters). */
+export interface ChannelGrant {
+  readonly accountId: string;
+  readonly region: string;
+  readonly channelName: string;
+}
+
+/** One tenant's registry entry, stored as JSON under `tenant:<tenantId>` in the `TENANTS` namespace. */
+export interface TenantRecord {
+  readonly tenantId: string;
+  /** SHA-256 digests (base64url) of the current and, during rotation, the previous secret. */
+  readonly keyHashes: readonly string[];
+  readonly channels: readonly ChannelGrant[];
+  readonly roles: readonly Role[];
+  /** Per-channel limits that can only lower the configured ones. */
+  readonly limits?:
+    | { readonly joinPerSecond?: number | undefined; readonly deviceSessionPerSecond?: number | undefined }
+    | undefined;
+  readonly disabled: boolean;
+}
+
 const KEY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const BEARER = /^Bearer +([^ .]+)\.([^ ]+)$/i;
+// 22 base64url characters carry 132 bits: the floor for a presented secret; generated ones have 256
+const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;
 
 const perSecond = z.optional(z.int().check(z.positive(), z.lte(1000)));
 
 const tenantRecord = z.object({
   tenantId: z.string().check(z.regex(KEY_ID)),
-  /** SHA-256 digests (base64url) of the current and, during rotation, the previous secret. */
   keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(z.minLength(1), z.maxLength(2)),
   channels: z.array(
     z.object({
       accountId: z.string().check(z.regex(/^\d{12}$/)),
       region: z.string().check(z.refine(isRegion)),
-      /** Channel-name glob: `*` matches any run of characters. */
       channelName: z.string().check(z.regex(/^[a-zA-Z0-9_.*-]{1,256}$/)),
     }),
   ),
@@ -35,14 +55,8 @@ const tenantRecord = z.object({
   disabled: z.boolean(),
 });
 
-/** One tenant's registry entry, stored as JSON under `tenant:<tenantId>` in the `TENANTS` namespace. */
-export type TenantRecord = z.infer<typeof tenantRecord>;
-
-/** One allowed channel pattern: account, region and channel-name glob. */
-export type ChannelGrant = TenantRecord["channels"][number];
-
 /**
- * Whether a string can be a key id (tenant id): lower-case letters, digits and dashes.
+ * Whether a string can be a key id, which is the tenant id.
  *
  * @example
  * isKeyId("acme-cameras"); // true
@@ -69,7 +83,22 @@ export function tenantStorageKey(tenantId: string): string {
  */
 export function parseTenantRecord(value: unknown): TenantRecord | undefined {
   const result = tenantRecord.safeParse(value);
-  return result.success ? result.data : undefined;
+  if (!result.success) return undefined;
+  const record: TenantRecord = result.data;
+  return record;
+}
+
+/**
+ * The key an `Authorization: Bearer <keyId>.<secret>` header presents, if it is well formed.
+ *
+ * @example
+ * parseBearer("Bearer demo.local-demo-secret-not-for-production"); // { keyId: "demo", secret: "local-…" }
+ */
+export function parseBearer(header: string): { keyId: string; secret: string } | undefined {
+  const [, keyId, secret] = BEARER.exec(header.trim()) ?? [];
+  if (keyId === undefined || secret === undefined || !isKeyId(keyId) || !SECRET.test(secret))
+    return undefined;
+  return { keyId, secret };
 }
 
 /**
@@ -106,53 +135,7 @@ export async function hashSecret(secret: string): Promise<string> {
  * // key: "acme.Q2…" (print once), secretHash: store in the registry
  */
 export async function generateTenantKey(keyId: string): Promise<{ key: string; secretHash: string }> {
-  if (!KEY_ID.test(keyId)) throw new RangeError("key id must be lower-case letters, digits and dashes");
+  if (!isKeyId(keyId)) throw new RangeError("key id must be lower-case letters, digits and dashes");
   const secret = toBase64Url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
   return { key: `${keyId}.${secret}`, secretHash: await hashSecret(secret) };
-}
-
-/**
- * Matches a channel name against a glob in which `*` stands for any run of characters (also none).
- * Linear time and no regular expression built from data, so a hostile pattern cannot backtrack.
- *
- * @example
- * matchesGlob("demo-camera*", "demo-camera-2"); // true
- */
-export function matchesGlob(pattern: string, name: string): boolean {
-  const parts = pattern.split("*");
-  const first = parts[0] ?? "";
-  if (parts.length === 1) return pattern === name;
-  const last = parts[parts.length - 1] ?? "";
-  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
-    return false;
-  let position = first.length;
-  const end = name.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    // taking the leftmost occurrence is always safe: it leaves the most room for what follows
-    const found = name.indexOf(middle, position);
-    if (found === -1 || found + middle.length > end) return false;
-    position = found + middle.length;
-  }
-  return true;
-}
-
-/**
- * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
- * and channel name, and the role must be granted. Checked on every request (OWASP API1).
- *
- * @example
- * const denied = authorize(tenant, channel, "MASTER");
- * if (denied) return reject(c, denied);
- */
-export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Failure | undefined {
-  const granted = tenant.channels.some(
-    (grant) =>
-      grant.accountId === channel.accountId &&
-      grant.region === channel.region &&
-      matchesGlob(grant.channelName, channel.channelName),
-  );
-  if (!granted) return { kind: "forbidden", message: "The tenant may not use this channel." };
-  if (!tenant.roles.includes(role))
-    return { kind: "forbidden", message: "The tenant may not use this role." };
-  return undefined;
 }

@@ -23,10 +23,8 @@ const MIN_REMAINING_MS = 60_000;
  * concurrent misses share one upstream call, and failures are not cached.
  *
  * @example
- * ```ts
  * const cache = new IceServerCache(client);
  * const { servers, expiresAtMs } = await cache.get(channelArn, "VIEWER", signal, Date.now());
- * ```
  */
 export class IceServerCache {
   #client: KvsClient;
@@ -79,9 +77,7 @@ export class IceServerCache {
  * Converts TURN servers to `RTCIceServer`s, after the channel region's STUN server as the KVS SDKs add it.
  *
  * @example
- * ```ts
  * toRtcIceServers("us-west-2", servers)[0]; // { urls: ["stun:stun.kinesisvideo.us-west-2.amazonaws.com:443"] }
- * ```
  */
 export function toRtcIceServers(region: string, servers: readonly IceServer[]): RtcIceServer[] {
   return [

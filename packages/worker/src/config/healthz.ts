@@ -1,7 +1,8 @@
-/** @module `GET /healthz`. */
+/** @module `GET /healthz`: the version, and whether the configuration is valid. */
 import type { Handler } from "hono";
 import packageJson from "../../package.json" with { type: "json" };
-import { loadConfig, type Variables } from "../config/config.ts";
+import type { RequestVariables } from "../http/request-log.ts";
+import { type ConfigBindings, loadConfig } from "./config.ts";
 
 /**
  * `GET /healthz`: the version and whether the configuration is valid (503 if not). Unauthenticated, so
@@ -11,10 +12,10 @@ import { loadConfig, type Variables } from "../config/config.ts";
  * app.get("/healthz", healthz);
  * // → 200 { "status": "ok", "version": "0.1.0", "configuration": "valid" }
  */
-export const healthz: Handler<{ Bindings: Variables }> = (c) => {
+export const healthz: Handler<{ Bindings: ConfigBindings; Variables: RequestVariables }> = (c) => {
   const loaded = loadConfig(c.env);
   if (!loaded.ok) {
-    const log = c.get("log");
+    const { log } = c.var;
     log.decision = "misconfigured";
     log.detail = loaded.error.join("; ");
   }

@@ -20,10 +20,35 @@ function sources(dir: string): string[] {
 }
 
 /** Relative module specifiers of `import`/`export … from` statements and dynamic imports. */
-function relativeImports(file: string): string[] {
+function relativeImports(file: string, { runtimeOnly = false } = {}): string[] {
   const text = readFileSync(file, "utf8");
-  const found = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)"(\.{1,2}\/[^"]+)"/g)];
-  return found.map((match) => resolve(dirname(file), match[1] as string));
+  const found = [
+    ...text.matchAll(
+      /(\b(?:import|export)\s+type\b[^;]*?)?(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)"(\.{1,2}\/[^"]+)"/g,
+    ),
+  ];
+  // `import type` and `export type` are erased: only the other imports load a module at run time
+  return found
+    .filter((match) => !runtimeOnly || match[1] === undefined)
+    .map((match) => resolve(dirname(file), match[2] as string));
+}
+
+/** Every cycle of the import graph of `files`, as lists of files. */
+function importCycles(files: readonly string[]): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (file: string, path: string[]): void => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "open") {
+      cycles.push(path.slice(path.indexOf(file)));
+      return;
+    }
+    state.set(file, "open");
+    for (const target of relativeImports(file)) if (files.includes(target)) visit(target, [...path, target]);
+    state.set(file, "done");
+  };
+  for (const file of files) visit(file, [file]);
+  return cycles;
 }
 
 const packageOf = (file: string) => relative(PACKAGES, file).split(sep)[0];
@@ -55,6 +80,30 @@ describe("repository layout", () => {
       for (const statement of statements)
         expect(statement, file).toMatch(/^export (?:type )?(?:\*|\{[\s\S]*\}) from "[^"]+"$/);
     }
+  });
+
+  it("no source file imports itself through a loop", () => {
+    const cycles = importCycles(files.filter((file) => !file.endsWith(".test.ts")));
+    expect(cycles.map((cycle) => cycle.map((file) => relative(ROOT, file)).join(" → "))).toEqual([]);
+  });
+
+  it("a join runs through at most 12 of the worker's files", () => {
+    const src = join(PACKAGES, "worker", "src");
+    // worker.ts wires the join's steps; the Durable Object answering its limiter calls runs for it too
+    const roots = ["worker.ts", "limiter/rate-limiter.ts"].map((file) => join(src, file));
+    // what worker.ts loads only for its other routes does not run for a join
+    const otherRoutes = ["operations/device-session.ts", "config/healthz.ts"].map((file) => join(src, file));
+    const reached = new Set<string>();
+    const reach = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const target of relativeImports(file, { runtimeOnly: true })) {
+        if (target.startsWith(src) && !otherRoutes.includes(target)) reach(target);
+      }
+    };
+    for (const root of roots) reach(root);
+    const onPath = [...reached].map((file) => relative(src, file)).sort();
+    expect(onPath.length, onPath.join(", ")).toBeLessThanOrEqual(12);
   });
 
   it("the worker's folders import one way: no loop between folders", () => {

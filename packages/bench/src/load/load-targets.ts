@@ -8,7 +8,10 @@ import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";
 import { BENCH_TENANT_KEY, benchChannels, benchTenantRecord, FLEET_SHAPE } from "./bench-fleet.ts";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.ts";
 import type { LoadRequest } from "./load-client.ts";
-import type { TargetName } from "./run-load.ts";
+
+/** (a) trivial route, (b) emulator called directly, (c) the proxy's full path, in the table's order. */
+export const TARGET_NAMES = ["trivial", "emulator", "proxy"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** One target: where it listens and how to build a fresh list of requests for a rate. */
 export interface LoadTarget {

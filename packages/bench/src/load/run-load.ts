@@ -2,13 +2,9 @@
 import { type LatencySummary, summarize } from "../stats.ts";
 import { closedLoop } from "./closed-loop.ts";
 import { createLoadClient } from "./load-client.ts";
-import type { LoadTarget } from "./load-targets.ts";
+import type { LoadTarget, TargetName } from "./load-targets.ts";
 import { findMaxRate, type RateProbe } from "./max-rate.ts";
 import { type OpenLoopResult, openLoop } from "./open-loop.ts";
-
-/** (a) trivial route, (b) emulator called directly, (c) the proxy's full path, in the table's order. */
-export const TARGET_NAMES = ["trivial", "emulator", "proxy"] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Durations and search depth; `p99SloMs` defines "sustainable". */
 export interface LoadPlan {

@@ -1,7 +1,7 @@
 /** @module What a run leaves behind: the table on stdout, and the JSON and SVG files. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { TARGET_NAMES } from "../load/run-load.ts";
+import { TARGET_NAMES } from "../load/load-targets.ts";
 import type { BenchReport } from "../run-bench.ts";
 import { renderLatencyChart } from "./latency-chart.ts";
 import { formatMachine } from "./machine.ts";

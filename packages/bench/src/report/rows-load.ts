@@ -1,5 +1,6 @@
 /** @module Section 3's rows: max sustainable rates, latency at half the proxy's, and the two goals. */
-import { type LoadResult, TARGET_NAMES, type TargetFigures, type TargetName } from "../load/run-load.ts";
+import { TARGET_NAMES, type TargetName } from "../load/load-targets.ts";
+import type { LoadResult, TargetFigures } from "../load/run-load.ts";
 import { failedRow, millis, type Outcome, perSecond, type Row, ratio, verdict } from "./row.ts";
 
 /** Goals: p99 added by the proxy, and its throughput relative to a trivial route. */

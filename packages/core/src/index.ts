@@ -24,8 +24,7 @@ export type {
 } from "./model/inputs.ts";
 export { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "./model/inputs.ts";
 export { isClientId, isRegion } from "./model/rules.ts";
-export type { PresignOptions } from "./signing/presign-url.ts";
-export { presignUrl } from "./signing/presign-url.ts";
-export type { SignableRequest, SignedRequest, SignOptions } from "./signing/sign-request.ts";
-export { signRequest } from "./signing/sign-request.ts";
+export type { PresignOptions, SignedRequest, SignOptions } from "./signing/sign.ts";
+export { presignUrl, signRequest } from "./signing/sign.ts";
+export type { SignableRequest } from "./signing/sigv4.ts";
 export { BoundedCache } from "./utils/bounded-cache.ts";

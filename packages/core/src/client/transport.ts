@@ -1,7 +1,7 @@
 /** @module Sends one signed AWS call: per-attempt timeout, caller abort, retries, and clock-skew correction. */
 import { abortError, isKvsError, KvsError } from "../errors/kvs-error.ts";
 import { isClockSkewError, parseAwsError, requestIdOf } from "../errors/parse-aws-error.ts";
-import { signParts } from "../signing/sign-request.ts";
+import { signParts } from "../signing/sign.ts";
 import { backoffMs } from "./backoff.ts";
 import type { ClientConfig, ClientRuntime } from "./options.ts";
 

@@ -2,9 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./sha256.ts";
 
-const webCryptoHex = async (text: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
-    b.toString(16).padStart(2, "0"),
+const webCryptoHex = async (data: string | Uint8Array<ArrayBuffer>) =>
+  Array.from(
+    new Uint8Array(
+      await crypto.subtle.digest("SHA-256", typeof data === "string" ? new TextEncoder().encode(data) : data),
+    ),
+    (b) => b.toString(16).padStart(2, "0"),
   ).join("");
 
 describe("sha256Hex", () => {
@@ -36,6 +39,17 @@ describe("sha256Hex", () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 600 }), async (text) => {
         expect(sha256Hex(text)).toBe(await webCryptoHex(text));
+      }),
+    );
+  });
+
+  it("matches Web Crypto for bytes, a view into a larger buffer included", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.nat(8), async (bytes, offset) => {
+        const backing = new Uint8Array(bytes.length + offset);
+        backing.set(bytes, offset);
+        const view = backing.subarray(offset);
+        expect(sha256Hex(view)).toBe(await webCryptoHex(view));
       }),
     );
   });

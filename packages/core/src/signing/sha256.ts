@@ -1,7 +1,7 @@
 /**
- * @module SHA-256 (FIPS 180-4) of short strings, synchronously. Web Crypto's `digest` costs ~15 µs of dispatch per
+ * @module SHA-256 (FIPS 180-4) of short input, synchronously. Web Crypto's `digest` costs ~15 µs of dispatch per
  * call on Node and Deno, several times the hash itself for a ~400-byte canonical request; keyed work (HMAC) stays
- * in Web Crypto.
+ * in Web Crypto. Kept apart from sigv4.ts: a hash primitive is its own concept and doubles that file's length.
  */
 
 // Int32Array, not Uint32Array: values above 2^31 would be boxed heap numbers in V8
@@ -21,10 +21,7 @@ const state = new Int32Array(8);
 const INITIAL_STATE = [
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
-/** Two lowercase hex digits per byte value. */
-export const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
-  byte.toString(16).padStart(2, "0"),
-);
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 // reused between calls (hashing is synchronous, so no two calls overlap); grows for longer input
 let buffer = new Uint8Array(1024);
 
@@ -77,12 +74,21 @@ function compress(block: Uint8Array, offset: number): void {
   state[7] = ((state[7] as number) + h) | 0;
 }
 
-/** Lowercase hex SHA-256 of the UTF-8 encoding of `text`. */
-export function sha256Hex(text: string): string {
+/** Lowercase hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += HEX[byte];
+  return hex;
+}
+
+/** Lowercase hex SHA-256 of `data`, or of the UTF-8 encoding of a string. */
+export function sha256Hex(data: string | Uint8Array): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit, plus padding and the length field
-  const needed = text.length * 3 + 72;
+  const needed = (typeof data === "string" ? data.length * 3 : data.length) + 72;
   if (buffer.length < needed) buffer = new Uint8Array(needed * 2);
-  const length = encoder.encodeInto(text, buffer).written;
+  let length = data.length;
+  if (typeof data === "string") length = encoder.encodeInto(data, buffer).written;
+  else buffer.set(data);
   const blocks = ((length + 8) >> 6) + 1;
   const end = blocks << 6;
   buffer[length] = 0x80;

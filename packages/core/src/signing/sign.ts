@@ -1,14 +1,19 @@
-/** @module SigV4 header signing of one request. */
+/** @module The public signing API over sigv4.ts: `signRequest` (`Authorization` header) and `presignUrl` (query). */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
+import { invalidArgument } from "../errors/kvs-error.ts";
 import { checkRegion } from "../model/rules.ts";
-import { buildTemplate, cachedTemplate, type TemplateInput, templateKey } from "./canonical-template.ts";
-import { sha256Hex } from "./sha256.ts";
-import { signHex, signingKeyFor, toAmzDate } from "./signing-key.ts";
+import {
+  type SignableRequest,
+  type SigningContext,
+  signWithHeaders,
+  signWithQuery,
+  toAmzDate,
+} from "./sigv4.ts";
 
 /** Options for `signRequest` and `presignUrl`. */
 export interface SignOptions {
   readonly credentials: CredentialsInput;
-  /** Always explicit: aws4fetch would otherwise guess it from the host and fall back to us-east-1. */
+  /** Always explicit: never guessed from the host name. */
   readonly region: string;
   /** Signing name; `kinesisvideo` for every KVS API. */
   readonly service?: string;
@@ -18,19 +23,29 @@ export interface SignOptions {
   readonly allHeaders?: boolean;
 }
 
-/** A request described by its parts; signing it returns the same parts plus the SigV4 headers. */
-export interface SignableRequest {
-  readonly method?: string;
-  readonly url: string | URL;
-  readonly headers?: HeadersInit;
-  readonly body?: string | ArrayBuffer | ArrayBufferView<ArrayBuffer> | null;
-}
-
 export interface SignedRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Headers;
   readonly body: string | ArrayBuffer | ArrayBufferView<ArrayBuffer> | null;
+}
+
+export interface PresignOptions extends SignOptions {
+  /** Seconds the URL stays valid (`X-Amz-Expires`); KVS signaling clients use 299. */
+  readonly expiresIn: number;
+}
+
+// SigV4 caps presigned URLs at seven days
+const MAX_EXPIRES_SECONDS = 604_800;
+
+function contextOf(credentials: Credentials, options: Omit<SignOptions, "credentials">): SigningContext {
+  return {
+    credentials,
+    region: checkRegion(options.region),
+    service: options.service ?? "kinesisvideo",
+    datetime: toAmzDate(options.date ?? new Date()),
+    allHeaders: options.allHeaders === true,
+  };
 }
 
 /** Signs the parts of a request with resolved credentials; the client's hot path (no `Request` is built). */
@@ -39,33 +54,10 @@ export async function signParts(
   credentials: Credentials,
   options: Omit<SignOptions, "credentials">,
 ): Promise<SignedRequest> {
-  const region = checkRegion(options.region);
-  const service = options.service ?? "kinesisvideo";
-  const datetime = toAmzDate(options.date ?? new Date());
-  const input: TemplateInput = {
-    method: request.method ?? (request.body ? "POST" : "GET"),
-    url: request.url.toString(),
-    headers: request.headers,
-    body: request.body ?? null,
-    region,
-    service,
-    allHeaders: options.allHeaders === true,
-  };
-  const key = templateKey(input, credentials);
-  const template =
-    (key === undefined ? undefined : cachedTemplate(key)) ??
-    (await buildTemplate(input, credentials, datetime, key));
-  const scope = `${datetime.slice(0, 8)}/${region}/${service}/aws4_request`;
-  const canonicalHash = sha256Hex(`${template.before}${datetime}${template.after}`);
-  const signingKey = await signingKeyFor(credentials.secretAccessKey, datetime.slice(0, 8), region, service);
-  const signature = await signHex(signingKey, `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${canonicalHash}`);
+  const signed = await signWithHeaders(request, contextOf(credentials, options));
   // one constructor call from a record: each Headers call crosses into C++ on workerd (~2 µs apiece)
-  const headers = new Headers({
-    ...template.headers,
-    "x-amz-date": datetime,
-    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${template.signedHeaders}, Signature=${signature}`,
-  });
-  return { method: template.method, url: template.url, headers, body: request.body ?? null };
+  const headers = new Headers(signed.headers);
+  return { method: signed.method, url: signed.url, headers, body: request.body ?? null };
 }
 
 /**
@@ -88,9 +80,10 @@ export async function signRequest(
 ): Promise<Request | SignedRequest> {
   const credentials = await credentialSource(options.credentials)();
   if (!(request instanceof Request)) return signParts(request, credentials, options);
+  // read from a clone so the caller's Request stays unread; as bytes, a short body still hits the template cache
   const body = request.body === null ? null : await request.clone().arrayBuffer();
   const parts = { method: request.method, url: request.url, headers: request.headers, body };
-  const signed = await signParts(parts, credentials, options);
+  const signed = await signWithHeaders(parts, contextOf(credentials, options));
   return new Request(signed.url, {
     method: signed.method,
     headers: signed.headers,
@@ -98,4 +91,32 @@ export async function signRequest(
     signal: request.signal,
     redirect: request.redirect,
   });
+}
+
+/**
+ * Presigns a URL with SigV4 query authentication (`X-Amz-Signature` and friends). A session token goes into the
+ * canonical query before signing, as the KVS signaling service requires.
+ *
+ * @example
+ * const url = new URL(wssEndpoint);
+ * url.searchParams.set("X-Amz-ChannelARN", channelArn);
+ * const signed = await presignUrl(url, { credentials, region: "us-west-2", expiresIn: 299 });
+ * new WebSocket(signed);
+ */
+export async function presignUrl(url: string | URL, options: PresignOptions): Promise<URL> {
+  const { expiresIn } = options;
+  if (
+    typeof expiresIn !== "number" ||
+    !Number.isInteger(expiresIn) ||
+    expiresIn < 1 ||
+    expiresIn > MAX_EXPIRES_SECONDS
+  ) {
+    throw invalidArgument([
+      { path: "expiresIn", message: `must be an integer from 1 to ${MAX_EXPIRES_SECONDS}` },
+    ]);
+  }
+  const credentials = await credentialSource(options.credentials)();
+  const target = new URL(url);
+  target.searchParams.set("X-Amz-Expires", String(expiresIn));
+  return signWithQuery({ method: "GET", url: target }, contextOf(credentials, options));
 }

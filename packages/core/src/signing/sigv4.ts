@@ -146,11 +146,17 @@ function prepare(request: SignableRequest): { method: string; url: URL; headers:
   return { method: methodOf(request), url: new URL(request.url), headers };
 }
 
-// everything that shapes the canonical request, unambiguously: a short string body keys itself, short bytes their
-// hash; undefined (not cached) for a long body or for headers of a kind not recognised
+// a short body keys itself, bytes as one char each (cheaper than hashing them); undefined for a long one
+function bodyKey(body: unknown): string | undefined {
+  const data = payloadData(body);
+  if (data === undefined || data.length > MAX_SYNC_BODY) return undefined;
+  return typeof data === "string" ? data : String.fromCharCode(...data);
+}
+
+// everything that shapes the canonical request, unambiguously; undefined (not cached) for a long body or for
+// headers of a kind not recognised
 function templateKey(request: SignableRequest, context: SigningContext): string | undefined {
   const { body, headers } = request;
-  const payload = typeof body === "string" && body.length <= MAX_SYNC_BODY ? body : shortPayloadHash(body);
   let entries: unknown = headers ?? null;
   if (headers instanceof Headers) entries = [...headers];
   else if (
@@ -160,6 +166,7 @@ function templateKey(request: SignableRequest, context: SigningContext): string 
   ) {
     return undefined;
   }
+  const payload = bodyKey(body);
   if (payload === undefined) return undefined;
   const token = context.credentials.sessionToken ?? null;
   const shape = [methodOf(request), String(request.url), entries, token, context.allHeaders];

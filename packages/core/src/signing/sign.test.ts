@@ -62,21 +62,28 @@ describe("signRequest", () => {
     }
   });
 
-  it("keeps cached keys apart per secret, region and day", async () => {
-    const sign = async (secretAccessKey: string, region: string, when: Date) =>
-      (
-        await signRequest(
-          { method: "POST", url, body },
-          { credentials: { accessKeyId: "AKID", secretAccessKey }, region, date: when },
-        )
-      ).headers.get("authorization");
-    const base = await sign("secret-a", "us-west-2", date);
-    expect(await sign("secret-a", "us-west-2", date)).toBe(base);
-    expect(await sign("secret-b", "us-west-2", date)).not.toBe(base);
-    expect(await sign("secret-a", "eu-west-1", date)).not.toBe(base);
-    expect(await sign("secret-a", "us-west-2", new Date("2026-11-23T10:00:00Z"))).not.toContain(
-      base?.slice(-64) ?? "",
-    );
+  it("keeps cached keys apart per secret, region and day, each signature aws4fetch's", async () => {
+    const sign = async (secretAccessKey: string, region: string, iso: string) => {
+      const credentials = { accessKeyId: "AKID", secretAccessKey };
+      const options = { credentials, region, date: new Date(iso) };
+      const ours = (await signRequest({ method: "POST", url, body }, options)).headers.get("authorization");
+      const reference = await new AwsV4Signer({
+        method: "POST",
+        url,
+        body,
+        ...credentials,
+        service: "kinesisvideo",
+        region,
+        datetime: iso.replace(/[-:]/g, ""),
+      }).sign();
+      expect(ours).toBe(reference.headers.get("authorization"));
+      return ours?.slice(-64);
+    };
+    const base = await sign("secret-a", "us-west-2", "2026-11-22T10:00:00Z");
+    expect(await sign("secret-a", "us-west-2", "2026-11-22T10:00:00Z")).toBe(base);
+    expect(await sign("secret-b", "us-west-2", "2026-11-22T10:00:00Z")).not.toBe(base);
+    expect(await sign("secret-a", "eu-west-1", "2026-11-22T10:00:00Z")).not.toBe(base);
+    expect(await sign("secret-a", "us-west-2", "2026-11-23T10:00:00Z")).not.toBe(base);
   });
 
   it("signs the session token and a Request's body, returning a Request", async () => {

@@ -1,19 +1,17 @@
 /** @module The JSON body of a successful answer, checked against the service model. */
-import type * as z from "zod/mini";
 import { KvsError } from "../errors/kvs-error.ts";
+import { parseJsonObject } from "../utils/json.ts";
 import type { Answer } from "./transport.ts";
 
-/** Parses `answer`'s body with `rule`; a body that is not JSON or breaks the rule is a server fault. */
-export function answerBody<T>(answer: Answer, rule: z.ZodMiniType<T>, failure: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.body);
-  } catch {
-    json = undefined;
-  }
-  const parsed = rule.safeParse(json);
-  if (!parsed.success) {
+/** Reads `answer`'s JSON body with `read`; a body that is not JSON or lacks what it reads is a server fault. */
+export function answerBody<T>(
+  answer: Answer,
+  read: (json: Record<string, unknown> | undefined) => T | undefined,
+  failure: string,
+): T {
+  const value = read(parseJsonObject(answer.body));
+  if (value === undefined) {
     throw new KvsError("UnknownError", { message: failure, fault: "server", requestId: answer.requestId });
   }
-  return parsed.data;
+  return value;
 }

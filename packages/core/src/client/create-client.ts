@@ -13,7 +13,7 @@ import {
   parseJoinStorageSessionInput,
   type SignalingProtocol,
 } from "../model/inputs.ts";
-import { iceServerListRule } from "../model/rules.ts";
+import { iceServerList } from "../model/rules.ts";
 import { answerBody } from "./answer-body.ts";
 import { createEndpointResolver, type SignalingEndpoints } from "./endpoints.ts";
 import { type ClientOptions, type ClientRuntime, resolveOptions, systemRuntime } from "./options.ts";
@@ -127,9 +127,9 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
         idempotent: true,
         signal: callOptions.signal,
       });
-      const { IceServerList } = answerBody(
+      const IceServerList = answerBody(
         answer,
-        iceServerListRule,
+        iceServerList,
         "GetIceServerConfig answered without a valid IceServerList",
       );
       const iceServers = IceServerList.map((s) => ({

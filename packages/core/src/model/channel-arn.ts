@@ -1,6 +1,6 @@
 /** @module Signaling channel ARNs: validation and the parts the client and proxy route on. */
-import { invalidArgument } from "../errors/kvs-error.ts";
-import { channelArnRule, toInputIssues } from "./rules.ts";
+import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
+import { channelArnRule, checkValue } from "./rules.ts";
 
 /** The parts of a KVS signaling channel ARN. */
 export interface ChannelArnParts {
@@ -24,13 +24,14 @@ export interface ChannelArnParts {
  * // "us-west-2"
  */
 export function parseChannelArn(arn: unknown): ChannelArnParts {
-  const checked = channelArnRule.safeParse(arn);
-  if (!checked.success) throw invalidArgument(toInputIssues(checked.error, arn, "channelArn"));
+  const issues: InputIssue[] = [];
+  const checked = checkValue(channelArnRule, arn, "channelArn", issues);
+  if (checked === undefined) throw invalidArgument(issues);
   // the pattern admits no ":" or "/" inside a part, so splitting is exact
-  const [, partition = "", , region = "", accountId = "", resource = ""] = checked.data.split(":");
+  const [, partition = "", , region = "", accountId = "", resource = ""] = checked.split(":");
   const [resourceType = "", channelName = "", created = ""] = resource.split("/");
   return {
-    arn: checked.data,
+    arn: checked,
     partition,
     region,
     accountId,

@@ -1,6 +1,11 @@
-/** @module The input rules of the AWS service model, as zod/mini schemas (kept internal). */
+/**
+ * @module The input rules of the AWS service model: each field's rule is a zod/mini string schema (kept internal).
+ * Objects and lists around them are checked by hand: zod's object and array schemas would add ~1.8 KiB gzip to
+ * every bundle of core for checks this small.
+ */
 import * as z from "zod/mini";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
+import { isObject } from "../utils/json.ts";
 
 /** `ChannelArn` pattern of the kinesis-video-webrtc-storage model. */
 export const CHANNEL_ARN_PATTERN: RegExp =
@@ -39,77 +44,93 @@ export function isClientId(value: unknown): value is string {
 
 const shown = (pattern: RegExp): string => pattern.source.replaceAll("\\/", "/");
 
+// length limits are patterns too: zod's length checks would cost ~0.4 KiB gzip for the same rules
 export const channelArnRule = z.string("must be a string").check(
-  z.minLength(1, { error: "must not be empty", abort: true }),
+  z.regex(/./s, { error: "must not be empty", abort: true }),
   // the control plane caps ChannelARN at 1024; longer input is not worth matching
-  z.maxLength(1024, { error: "must be at most 1024 characters", abort: true }),
+  z.regex(/^[\s\S]{0,1024}$/, { error: "must be at most 1024 characters", abort: true }),
   z.regex(CHANNEL_ARN_PATTERN, `must match the channel ARN pattern ${shown(CHANNEL_ARN_PATTERN)}`),
 );
 
 export const clientIdRule = z
   .string("must be a string")
   .check(
-    z.minLength(1, { error: "must be 1 to 256 characters", abort: true }),
-    z.maxLength(256, { error: "must be 1 to 256 characters", abort: true }),
+    z.regex(/^[\s\S]{1,256}$/, { error: "must be 1 to 256 characters", abort: true }),
     z.regex(CLIENT_ID_PATTERN, `must match ${shown(CLIENT_ID_PATTERN)}`),
   );
 
-export const joinStorageSessionRule = z.object(
-  { channelArn: channelArnRule },
-  "must be a JSON object with channelArn",
-);
+// an enum is a pattern (which admits exactly `values`) whose one message also answers a missing value
+const oneOf = <T extends string>(message: string, ...values: T[]) =>
+  z
+    .string(message)
+    .check(z.regex(new RegExp(`^(?:${values.join("|")})$`), message)) as unknown as z.ZodMiniType<T>;
+export const protocolRule = oneOf("must be WSS, HTTPS or WEBRTC", "WSS", "HTTPS", "WEBRTC");
+export const roleRule = oneOf("must be MASTER or VIEWER", "MASTER", "VIEWER");
 
-export const joinStorageSessionAsViewerRule = z.object(
-  { channelArn: channelArnRule, clientId: clientIdRule },
-  "must be a JSON object with channelArn and clientId",
-);
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
+/** Adds an issue at `path` for each rule `value` breaks; an absent value "is required" unless `absent` is false. */
+export function checkValue<T>(
+  rule: z.ZodMiniType<T>,
+  value: unknown,
+  path: string,
+  issues: InputIssue[],
+  absent = value === undefined,
+): T | undefined {
+  const parsed = rule.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    issues.push({ path, message: absent && issue.code === "invalid_type" ? "is required" : issue.message });
   }
-  return value;
+  return undefined;
 }
 
-/** Flattens zod issues to `{ path, message }`; an absent field "is required" rather than "must be a string". */
-export function toInputIssues(error: z.core.$ZodError, input: unknown, root: string): InputIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : root;
-    const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
-    return { path, message: missing ? "is required" : issue.message };
-  });
+/** `input` as an object whose fields can be checked, or the issue of its not being one. */
+export function objectOf(input: unknown, root: string, rule: string): Record<string, unknown> {
+  if (typeof input === "object" && input !== null && !Array.isArray(input))
+    return input as Record<string, unknown>;
+  throw invalidArgument([{ path: root, message: input === undefined ? "is required" : rule }]);
 }
 
-export const signalingProtocolRule = z.enum(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC");
-export const channelRoleRule = z.enum(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
+/** Checks the field `key` of `object`; inherited values are read but only an own value counts as present. */
+export function checkField<T>(
+  object: Record<string, unknown>,
+  key: string,
+  rule: z.ZodMiniType<T>,
+  issues: InputIssue[],
+): T | undefined {
+  const value = object[key];
+  return checkValue(rule, value, key, issues, !Object.hasOwn(object, key) || value === undefined);
+}
 
-export const getSignalingChannelEndpointRule = z.object(
-  {
-    channelArn: channelArnRule,
-    protocols: z.array(signalingProtocolRule, "must be an array of WSS, HTTPS or WEBRTC").check(
-      z.minLength(1, "must list at least one protocol"),
-      z.refine((list) => new Set(list).size === list.length, "must not repeat a protocol"),
-    ),
-    role: channelRoleRule,
-  },
-  "must be an object with channelArn, protocols and role",
-);
+const areStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
 
-export const getIceServerConfigRule = z.object(
-  { channelArn: channelArnRule, clientId: z.optional(clientIdRule), role: z.optional(channelRoleRule) },
-  "must be an object with channelArn",
-);
+/** `ResourceEndpointList` of a GetSignalingChannelEndpoint answer, or `undefined` when it has none. */
+export function resourceEndpointList(
+  json: unknown,
+): { Protocol: string; ResourceEndpoint: string }[] | undefined {
+  const list = isObject(json) ? json.ResourceEndpointList : undefined;
+  const valid =
+    Array.isArray(list) &&
+    list.every(
+      (e) => isObject(e) && typeof e.Protocol === "string" && typeof e.ResourceEndpoint === "string",
+    );
+  return valid ? list : undefined;
+}
 
-/** `ResourceEndpointList` of GetSignalingChannelEndpoint. */
-export const resourceEndpointListRule = z.object({
-  ResourceEndpointList: z.array(z.object({ Protocol: z.string(), ResourceEndpoint: z.string() })),
-});
-
-/** `IceServerList` of GetIceServerConfig. */
-export const iceServerListRule = z.object({
-  IceServerList: z.array(
-    z.object({ Uris: z.array(z.string()), Username: z.string(), Password: z.string(), Ttl: z.number() }),
-  ),
-});
+/** `IceServerList` of a GetIceServerConfig answer, or `undefined` when it has none. */
+export function iceServerList(
+  json: Record<string, unknown> | undefined,
+): { Uris: string[]; Username: string; Password: string; Ttl: number }[] | undefined {
+  const list = json?.IceServerList;
+  const valid =
+    Array.isArray(list) &&
+    list.every(
+      (s) =>
+        isObject(s) &&
+        areStrings(s.Uris) &&
+        typeof s.Username === "string" &&
+        typeof s.Password === "string" &&
+        Number.isFinite(s.Ttl),
+    );
+  return valid ? list : undefined;
+}

@@ -17,11 +17,11 @@ const REFRESH_WINDOW_MS = 5 * 60_000;
 
 function checked(credentials: Credentials): Credentials {
   const issues = [];
-  if (typeof credentials?.accessKeyId !== "string" || credentials.accessKeyId.length === 0) {
-    issues.push({ path: "credentials.accessKeyId", message: "must be a non-empty string" });
-  }
-  if (typeof credentials?.secretAccessKey !== "string" || credentials.secretAccessKey.length === 0) {
-    issues.push({ path: "credentials.secretAccessKey", message: "must be a non-empty string" });
+  for (const key of ["accessKeyId", "secretAccessKey"] as const) {
+    const value = credentials?.[key];
+    if (typeof value !== "string" || value.length === 0) {
+      issues.push({ path: `credentials.${key}`, message: "must be a non-empty string" });
+    }
   }
   if (credentials?.sessionToken !== undefined && typeof credentials.sessionToken !== "string") {
     issues.push({ path: "credentials.sessionToken", message: "must be a string when present" });

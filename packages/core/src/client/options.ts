@@ -1,7 +1,7 @@
 /** @module Client options, checked once at construction. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { isRegion, REGION_RULE } from "../model/rules.ts";
+import { integerIn, isRegion, REGION_RULE } from "../model/rules.ts";
 
 /** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
 export interface Logger {
@@ -50,20 +50,6 @@ export interface ClientConfig {
   readonly logger: Logger;
 }
 
-function integerIn(
-  issues: InputIssue[],
-  path: string,
-  value: unknown,
-  min: number,
-  max: number,
-  fallback: number,
-) {
-  if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
-  issues.push({ path, message: `must be an integer from ${min} to ${max}` });
-  return fallback;
-}
-
 function httpUrl(issues: InputIssue[], path: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "string" && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
@@ -93,16 +79,9 @@ export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): 
         : (r: string) => fixedControlPlane ?? `https://kinesisvideo.${r}.amazonaws.com`,
     isTrustedEndpoint: options.isTrustedEndpoint,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    maxAttempts: integerIn(issues, "maxAttempts", options.maxAttempts, 1, 10, 3),
-    timeoutMs: integerIn(issues, "timeoutMs", options.timeoutMs, 1, 120_000, 5000),
-    endpointCacheTtlMs: integerIn(
-      issues,
-      "endpointCacheTtlMs",
-      options.endpointCacheTtlMs,
-      0,
-      86_400_000,
-      300_000,
-    ),
+    maxAttempts: integerIn(issues, options, "maxAttempts", 1, 10, 3),
+    timeoutMs: integerIn(issues, options, "timeoutMs", 1, 120_000, 5000),
+    endpointCacheTtlMs: integerIn(issues, options, "endpointCacheTtlMs", 0, 86_400_000, 300_000),
     logger: options.logger ?? {},
   };
   if (issues.length > 0) throw invalidArgument(issues);
@@ -115,15 +94,15 @@ export const systemRuntime: ClientRuntime = {
   random: Math.random,
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
     }),
 };

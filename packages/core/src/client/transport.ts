@@ -1,4 +1,5 @@
 /** @module Sends one signed AWS call: per-attempt timeout, caller abort, retries, and clock-skew correction. */
+import type { Credentials } from "../credentials.ts";
 import { abortError, isKvsError, KvsError } from "../errors/kvs-error.ts";
 import { isClockSkewError, parseAwsError, requestIdOf } from "../errors/parse-aws-error.ts";
 import { signParts } from "../signing/sign.ts";
@@ -21,14 +22,12 @@ export interface Answer {
   readonly requestId: string;
 }
 
-type Outcome =
-  | { readonly ok: true; readonly answer: Answer }
-  | {
-      readonly ok: false;
-      readonly error: KvsError;
-      readonly reachedAws: boolean;
-      readonly skewCorrected: boolean;
-    };
+/** An attempt that failed, and what that tells the retry policy. */
+interface Failure {
+  readonly error: KvsError;
+  readonly reachedAws: boolean;
+  readonly skewCorrected: boolean;
+}
 
 const SKEW_THRESHOLD_MS = 5 * 60_000;
 // connection failures that prove the request never left this machine, so even a join may be retried
@@ -61,71 +60,53 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
     return true;
   }
 
-  async function attempt(call: Call): Promise<Outcome> {
-    let credentials: Awaited<ReturnType<ClientConfig["credentials"]>>;
+  async function attempt(call: Call): Promise<Answer | Failure> {
+    let credentials: Credentials;
     try {
       credentials = await config.credentials();
     } catch (cause) {
       const error = isKvsError(cause)
         ? cause
         : new KvsError("UnknownError", { message: "The credentials provider failed", cause });
-      return { ok: false, error, reachedAws: false, skewCorrected: false };
+      return { error, reachedAws: false, skewCorrected: false };
     }
     const signed = await signParts(
       { method: "POST", url: call.url, headers: { "content-type": "application/json" }, body: call.body },
       credentials,
       { region: call.region, date: new Date(runtime.now() + clockOffsetMs) },
     );
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(call.signal?.reason);
-    call.signal?.addEventListener("abort", onAbort, { once: true });
-    // the caller may have aborted while credentials were resolved, before the listener existed
-    if (call.signal?.aborted) onAbort();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, config.timeoutMs);
+    const timeout = AbortSignal.timeout(config.timeoutMs);
     try {
       const response = await config.fetch(signed.url, {
         method: "POST",
         headers: signed.headers,
         body: call.body,
-        signal: controller.signal,
+        signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
         redirect: "manual",
       });
       const body = await response.text();
       const skewCorrected = correctClock(response.headers);
-      if (response.ok) {
-        return {
-          ok: true,
-          answer: { body, requestId: requestIdOf(response.headers) ?? "" },
-        };
-      }
+      if (response.ok) return { body, requestId: requestIdOf(response.headers) ?? "" };
       const answer = { status: response.status, headers: response.headers, body };
       const secrets = [credentials.sessionToken ?? "", credentials.secretAccessKey];
       const error = parseAwsError(answer, { secrets, nowMs: runtime.now() });
-      return { ok: false, error, reachedAws: true, skewCorrected };
+      return { error, reachedAws: true, skewCorrected };
     } catch (cause) {
-      if (call.signal?.aborted)
-        return { ok: false, error: abortError(cause), reachedAws: true, skewCorrected: false };
       const host = new URL(call.url).host;
-      if (timedOut) {
-        const error = new KvsError("TimeoutError", {
-          message: `No answer from ${host} within ${config.timeoutMs} ms`,
-          cause,
-        });
-        return { ok: false, error, reachedAws: true, skewCorrected: false };
-      }
       const code = causeCode(cause);
-      const error = new KvsError("NetworkError", {
-        message: `Network error calling ${host}${code ? ` (${code})` : ""}`,
-        cause,
-      });
-      return { ok: false, error, reachedAws: !NOT_SENT_CODES.has(code ?? ""), skewCorrected: false };
-    } finally {
-      clearTimeout(timer);
-      call.signal?.removeEventListener("abort", onAbort);
+      const error = call.signal?.aborted
+        ? abortError(cause)
+        : timeout.aborted
+          ? new KvsError("TimeoutError", {
+              message: `No answer from ${host} within ${config.timeoutMs} ms`,
+              cause,
+            })
+          : new KvsError("NetworkError", {
+              message: `Network error calling ${host}${code ? ` (${code})` : ""}`,
+              cause,
+            });
+      const neverSent = error.code === "NetworkError" && NOT_SENT_CODES.has(code ?? "");
+      return { error, reachedAws: !neverSent, skewCorrected: false };
     }
   }
 
@@ -134,7 +115,7 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
     for (let attempts = 1; ; attempts++) {
       if (call.signal?.aborted) throw abortError(call.signal.reason);
       const outcome = await attempt(call);
-      if (outcome.ok) return outcome.answer;
+      if (!("error" in outcome)) return outcome;
       const { error } = outcome;
       if (!resigned && outcome.skewCorrected && isClockSkewError(error)) {
         // a clock fix is not a retry: the first request was rejected before it did anything

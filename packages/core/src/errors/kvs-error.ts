@@ -1,5 +1,5 @@
 /** @module The single error class of the client. */
-import { ERROR_TRAITS, type ErrorFault, type KvsErrorCode } from "./error-codes.ts";
+import { type ErrorFault, type KvsErrorCode, traitsOf } from "./error-codes.ts";
 
 const BRAND = Symbol.for("kvs-webrtc-storage.KvsError");
 
@@ -33,50 +33,54 @@ export interface KvsErrorInit {
  * }
  */
 export class KvsError extends Error {
+  // declared, not defined: the constructor sets each one, so no class-field definitions need shipping
   declare readonly [BRAND]: true;
-  override readonly name: KvsErrorCode;
-  readonly code: KvsErrorCode;
+  declare readonly name: KvsErrorCode;
+  declare readonly code: KvsErrorCode;
   /** HTTP status of the AWS answer, or 0 when there was none. */
-  readonly status: number;
-  readonly retryable: boolean;
-  readonly throttling: boolean;
-  readonly fault: ErrorFault;
-  readonly requestId: string | undefined;
+  declare readonly status: number;
+  declare readonly retryable: boolean;
+  declare readonly throttling: boolean;
+  declare readonly fault: ErrorFault;
+  declare readonly requestId: string | undefined;
   /** For input errors: each field that broke a rule. */
-  readonly issues: readonly InputIssue[];
+  declare readonly issues: readonly InputIssue[];
   /** The code exactly as the service sent it, when it differs from `code` (e.g. for `UnknownError`). */
-  readonly rawCode: string | undefined;
+  declare readonly rawCode: string | undefined;
   /** How long the service asked us to wait (`Retry-After`), when it said. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(code: KvsErrorCode, init: KvsErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    const traits = ERROR_TRAITS[code];
-    this.name = code;
-    this.code = code;
-    this.status = init.status ?? traits.status;
-    this.retryable = init.retryable ?? traits.retryable;
-    this.throttling = init.throttling ?? traits.throttling;
-    this.fault = init.fault ?? traits.fault;
-    this.requestId = init.requestId;
-    this.issues = init.issues ?? [];
-    this.rawCode = init.rawCode;
-    this.retryAfterMs = init.retryAfterMs;
+    const traits = traitsOf(code);
+    Object.assign(this, {
+      name: code,
+      code,
+      status: init.status ?? traits.status,
+      retryable: init.retryable ?? traits.retryable,
+      throttling: init.throttling ?? traits.throttling,
+      fault: init.fault ?? traits.fault,
+      requestId: init.requestId,
+      issues: init.issues ?? [],
+      rawCode: init.rawCode,
+      retryAfterMs: init.retryAfterMs,
+    });
     Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** A log- and wire-safe summary (no cause chain, no stack). */
   toJSON(): Record<string, unknown> {
+    const { name, message, status, retryable, throttling, fault, requestId, issues, rawCode } = this;
     return {
-      name: this.name,
-      message: this.message,
-      status: this.status,
-      retryable: this.retryable,
-      throttling: this.throttling,
-      fault: this.fault,
-      requestId: this.requestId,
-      ...(this.issues.length > 0 ? { issues: this.issues } : {}),
-      ...(this.rawCode === undefined ? {} : { rawCode: this.rawCode }),
+      name,
+      message,
+      status,
+      retryable,
+      throttling,
+      fault,
+      requestId,
+      ...(issues.length > 0 ? { issues } : {}),
+      ...(rawCode === undefined ? {} : { rawCode }),
     };
   }
 }

@@ -1,4 +1,5 @@
 /** @module Turns a non-2xx AWS rest-json answer into a `KvsError`, resolving the code as the AWS SDK v3 does. */
+import { parseJsonObject } from "../utils/json.ts";
 import { knownCode } from "./error-codes.ts";
 import { KvsError } from "./kvs-error.ts";
 
@@ -25,46 +26,21 @@ export function requestIdOf(headers: Headers): string | undefined {
 export function retryAfterMsOf(headers: Headers, nowMs: number): number | undefined {
   const amz = headers.get("x-amz-retry-after");
   if (amz !== null && /^\d+$/.test(amz)) return Number(amz);
+  // Headers already trimmed both values
   const value = headers.get("retry-after");
   if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 /** Keeps what follows `#` and precedes `:` (`aws.ns#Code:http://…` → `Code`), as the SDK sanitizes it. */
 export function sanitizeErrorCode(raw: string): string {
-  let code = raw.split(",")[0] ?? raw;
-  code = code.split(":")[0] ?? code;
-  const hash = code.lastIndexOf("#");
-  return (hash >= 0 ? code.slice(hash + 1) : code).trim();
+  return (raw.split(/[,:]/, 1)[0]?.split("#").pop() ?? "").trim();
 }
 
-function parseJsonObject(body: string): Record<string, unknown> | undefined {
-  if (!body.trimStart().startsWith("{")) return undefined;
-  try {
-    const value: unknown = JSON.parse(body);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const stringField = (body: Record<string, unknown> | undefined, key: string): string | undefined => {
-  const value = body?.[key];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-};
-
-function redact(message: string, secrets: readonly string[]): string {
-  // signature-mismatch messages echo the canonical request, which can carry the session token
-  let safe = message.replace(CANONICAL_DUMP_MARKER, "");
-  for (const secret of secrets) {
-    if (secret.length >= 8) safe = safe.split(secret).join("[redacted]");
-  }
-  return safe;
-}
+const stringField = (body: Record<string, unknown> | undefined, ...keys: string[]): string | undefined =>
+  keys.map((key) => body?.[key]).find((value): value is string => typeof value === "string" && value !== "");
 
 /**
  * Builds the `KvsError` for an AWS error answer.
@@ -77,36 +53,36 @@ export function parseAwsError(
   answer: ErrorAnswer,
   options: { readonly secrets?: readonly string[]; readonly nowMs?: number } = {},
 ): KvsError {
+  const { status, headers } = answer;
   const body = parseJsonObject(answer.body);
-  const rawWireCode =
-    answer.headers.get("x-amzn-errortype") ??
-    stringField(body, "code") ??
-    stringField(body, "Code") ??
-    stringField(body, "__type");
-  const wireCode = rawWireCode === undefined ? undefined : sanitizeErrorCode(rawWireCode);
-  const rawMessage = stringField(body, "message") ?? stringField(body, "Message");
-  const message = redact(rawMessage ?? `HTTP ${answer.status} with no error message`, options.secrets ?? []);
+  const raw = headers.get("x-amzn-errortype") ?? stringField(body, "code", "Code", "__type");
+  const rawCode = raw === undefined ? undefined : sanitizeErrorCode(raw);
+  // signature-mismatch messages echo the canonical request, which can carry the session token
+  let message = (stringField(body, "message", "Message") ?? `HTTP ${status} with no error message`).replace(
+    CANONICAL_DUMP_MARKER,
+    "",
+  );
+  for (const secret of options.secrets ?? []) {
+    if (secret.length >= 8) message = message.split(secret).join("[redacted]");
+  }
   const common = {
     message,
-    status: answer.status,
-    requestId: requestIdOf(answer.headers),
-    retryAfterMs: retryAfterMsOf(answer.headers, options.nowMs ?? Date.now()),
+    status,
+    requestId: requestIdOf(headers),
+    retryAfterMs: retryAfterMsOf(headers, options.nowMs ?? Date.now()),
+    rawCode,
   };
-
-  let code = wireCode === undefined ? undefined : knownCode(wireCode);
+  let code = rawCode === undefined ? undefined : knownCode(rawCode);
   if (code === "ClientLimitExceededException" && message.includes(VIEWER_CAP_MARKER)) {
     code = "ViewerLimitExceeded";
   }
-  if (code !== undefined) return new KvsError(code, { ...common, rawCode: wireCode });
-
-  const serverSide = answer.status >= 500;
+  if (code !== undefined) return new KvsError(code, common);
+  // as the SDK classifies them: 429 is throttling, 500/502/503/504 are transient
   return new KvsError("UnknownError", {
     ...common,
-    rawCode: wireCode,
-    fault: serverSide ? "server" : "client",
-    // as the SDK classifies them: 429 is throttling, 500/502/503/504 are transient
-    throttling: answer.status === 429,
-    retryable: answer.status === 429 || [500, 502, 503, 504].includes(answer.status),
+    fault: status >= 500 ? "server" : "client",
+    throttling: status === 429,
+    retryable: status === 429 || [500, 502, 503, 504].includes(status),
   });
 }
 

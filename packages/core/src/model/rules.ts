@@ -42,6 +42,22 @@ export function isClientId(value: unknown): value is string {
   return typeof value === "string" && value.length <= 256 && CLIENT_ID_PATTERN.test(value);
 }
 
+/** `source[key]` when it is an integer from `min` to `max`; when absent, `fallback` if there is one. */
+export function integerIn<K extends string>(
+  issues: InputIssue[],
+  source: { readonly [P in K]?: unknown },
+  key: K,
+  min: number,
+  max: number,
+  fallback?: number,
+): number {
+  const value = source[key];
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  issues.push({ path: key, message: `must be an integer from ${min} to ${max}` });
+  return fallback ?? 0;
+}
+
 const shown = (pattern: RegExp): string => pattern.source.replaceAll("\\/", "/");
 
 // length limits are patterns too: zod's length checks would cost ~0.4 KiB gzip for the same rules

@@ -18,22 +18,17 @@ const state = new Int32Array(8);
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 // reused between calls (hashing is synchronous, so no two calls overlap); grows for longer input
 let buffer = new Uint8Array(1024);
+let view = new DataView(buffer.buffer);
 
-function compress(block: Uint8Array, offset: number): void {
-  for (let i = 0; i < 16; i++) {
-    const at = offset + i * 4;
-    words[i] =
-      ((block[at] as number) << 24) |
-      ((block[at + 1] as number) << 16) |
-      ((block[at + 2] as number) << 8) |
-      (block[at + 3] as number);
-  }
+// Int32Array stores wrap to 32 bits, so sums stored into `words` and `state` need no `| 0`
+function compress(offset: number): void {
+  for (let i = 0; i < 16; i++) words[i] = view.getInt32(offset + i * 4);
   for (let i = 16; i < 64; i++) {
     const w15 = words[i - 15] as number;
     const w2 = words[i - 2] as number;
     const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    words[i] = ((words[i - 16] as number) + s0 + (words[i - 7] as number) + s1) | 0;
+    words[i] = (words[i - 16] as number) + s0 + (words[i - 7] as number) + s1;
   }
   // indexed reads: destructuring a typed array goes through the iterator protocol on every block
   let a = state[0] as number;
@@ -58,14 +53,14 @@ function compress(block: Uint8Array, offset: number): void {
     b = a;
     a = (t1 + t2) | 0;
   }
-  state[0] = ((state[0] as number) + a) | 0;
-  state[1] = ((state[1] as number) + b) | 0;
-  state[2] = ((state[2] as number) + c) | 0;
-  state[3] = ((state[3] as number) + d) | 0;
-  state[4] = ((state[4] as number) + e) | 0;
-  state[5] = ((state[5] as number) + f) | 0;
-  state[6] = ((state[6] as number) + g) | 0;
-  state[7] = ((state[7] as number) + h) | 0;
+  (state[0] as number) += a;
+  (state[1] as number) += b;
+  (state[2] as number) += c;
+  (state[3] as number) += d;
+  (state[4] as number) += e;
+  (state[5] as number) += f;
+  (state[6] as number) += g;
+  (state[7] as number) += h;
 }
 
 /** Lowercase hex of bytes. */
@@ -79,7 +74,10 @@ export function toHex(bytes: Uint8Array): string {
 export function sha256Hex(data: string | Uint8Array): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit, plus padding and the length field
   const needed = (typeof data === "string" ? data.length * 3 : data.length) + 72;
-  if (buffer.length < needed) buffer = new Uint8Array(needed * 2);
+  if (buffer.length < needed) {
+    buffer = new Uint8Array(needed * 2);
+    view = new DataView(buffer.buffer);
+  }
   let length = data.length;
   if (typeof data === "string") length = encoder.encodeInto(data, buffer).written;
   else buffer.set(data);
@@ -88,13 +86,9 @@ export function sha256Hex(data: string | Uint8Array): string {
   buffer[length] = 0x80;
   buffer.fill(0, length + 1, end - 4);
   // message length in bits, big-endian in the last 8 bytes (the upper 4 stay 0 below 512 MiB)
-  const bits = length * 8;
-  buffer[end - 4] = bits >>> 24;
-  buffer[end - 3] = (bits >>> 16) & 0xff;
-  buffer[end - 2] = (bits >>> 8) & 0xff;
-  buffer[end - 1] = bits & 0xff;
+  view.setUint32(end - 4, length * 8);
   state.set(INITIAL_STATE);
-  for (let offset = 0; offset < end; offset += 64) compress(buffer, offset);
+  for (let offset = 0; offset < end; offset += 64) compress(offset);
   let hex = "";
   for (const word of state) {
     hex +=

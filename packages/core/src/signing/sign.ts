@@ -1,7 +1,7 @@
 /** @module The public signing API over sigv4.ts: `signRequest` (`Authorization` header) and `presignUrl` (query). */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
-import { invalidArgument } from "../errors/kvs-error.ts";
-import { checkRegion } from "../model/rules.ts";
+import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
+import { checkRegion, integerIn } from "../model/rules.ts";
 import {
   type SignableRequest,
   type SigningContext,
@@ -104,17 +104,9 @@ export async function signRequest(
  * new WebSocket(signed);
  */
 export async function presignUrl(url: string | URL, options: PresignOptions): Promise<URL> {
-  const { expiresIn } = options;
-  if (
-    typeof expiresIn !== "number" ||
-    !Number.isInteger(expiresIn) ||
-    expiresIn < 1 ||
-    expiresIn > MAX_EXPIRES_SECONDS
-  ) {
-    throw invalidArgument([
-      { path: "expiresIn", message: `must be an integer from 1 to ${MAX_EXPIRES_SECONDS}` },
-    ]);
-  }
+  const issues: InputIssue[] = [];
+  const expiresIn = integerIn(issues, options, "expiresIn", 1, MAX_EXPIRES_SECONDS);
+  if (issues.length > 0) throw invalidArgument(issues);
   const credentials = await credentialSource(options.credentials)();
   const target = new URL(url);
   target.searchParams.set("X-Amz-Expires", String(expiresIn));

@@ -33,25 +33,18 @@ export interface HeaderSigned {
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 // as AWS SDKs and aws4fetch: proxies and user agents may set or rewrite these in flight
-const UNSIGNABLE_HEADERS = new Set([
-  "authorization",
-  "content-type",
-  "content-length",
-  "user-agent",
-  "presigned-expires",
-  "expect",
-  "x-amzn-trace-id",
-  "range",
-  "connection",
-]);
+const UNSIGNABLE_HEADERS = new Set(
+  "authorization content-type content-length user-agent presigned-expires expect x-amzn-trace-id range connection".split(
+    " ",
+  ),
+);
 // bodies up to this many chars or bytes are hashed synchronously and cached by hash; longer ones go to Web Crypto
 const MAX_SYNC_BODY = 4096;
 const encoder = new TextEncoder();
 
 /** `YYYYMMDDTHHMMSSZ`, the SigV4 timestamp. */
 export function toAmzDate(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  return date.toISOString().replace(/[-:]|\.\d{3}/g, "");
 }
 
 /** The day, region and service a signature is valid for. */
@@ -59,33 +52,32 @@ export function credentialScope(context: SigningContext): string {
   return `${context.datetime.slice(0, 8)}/${context.region}/${context.service}/aws4_request`;
 }
 
-// the body as SigV4 hashes it: "" when absent or empty (aws4fetch: `body || ''`), undefined when not hashable
-function payloadData(body: unknown): string | Uint8Array | undefined {
-  if (!body) return "";
-  if (typeof body === "string") return body;
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  return typeof body === "object" && "byteLength" in body ? new Uint8Array(body as ArrayBuffer) : undefined;
-}
-
-// synchronous for short bodies (no Web Crypto dispatch); undefined when too long for that to pay
-function shortPayloadHash(body: unknown): string | undefined {
-  const data = payloadData(body);
-  return data === undefined || data.length > MAX_SYNC_BODY ? undefined : sha256Hex(data);
+// the body as SigV4 hashes it ("" when absent or empty, as aws4fetch's `body || ''`), if short enough to hash
+// synchronously (no Web Crypto dispatch); undefined when longer, or not a body at all
+function shortPayload(body: unknown): string | Uint8Array | undefined {
+  const data = !body
+    ? ""
+    : typeof body === "string"
+      ? body
+      : ArrayBuffer.isView(body)
+        ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+        : typeof body === "object" && "byteLength" in body
+          ? new Uint8Array(body as ArrayBuffer)
+          : undefined;
+  return data !== undefined && data.length <= MAX_SYNC_BODY ? data : undefined;
 }
 
 async function payloadHash(body: unknown, headers: Headers): Promise<string> {
   // a caller-supplied payload hash (e.g. UNSIGNED-PAYLOAD) is signed as given
   const given = headers.get("x-amz-content-sha256");
   if (given) return given;
-  const short = shortPayloadHash(body);
-  if (short !== undefined) return short;
-  const data = payloadData(body);
-  if (data === undefined)
-    throw new TypeError(
-      "body must be a string, ArrayBuffer or ArrayBufferView unless x-amz-content-sha256 is set",
-    );
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
+  const short = shortPayload(body);
+  if (short !== undefined) return sha256Hex(short);
+  const data = typeof body === "string" ? encoder.encode(body) : body;
+  if (typeof data !== "object" || data === null || !("byteLength" in data)) {
+    throw new TypeError("body must be a string, ArrayBuffer or ArrayBufferView");
+  }
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource)));
 }
 
 // encodeURIComponent leaves !'()* alone, RFC 3986 (and SigV4) does not
@@ -148,9 +140,8 @@ function prepare(request: SignableRequest): { method: string; url: URL; headers:
 
 // a short body keys itself, bytes as one char each (cheaper than hashing them); undefined for a long one
 function bodyKey(body: unknown): string | undefined {
-  const data = payloadData(body);
-  if (data === undefined || data.length > MAX_SYNC_BODY) return undefined;
-  return typeof data === "string" ? data : String.fromCharCode(...data);
+  const data = shortPayload(body);
+  return typeof data === "object" ? String.fromCharCode(...data) : data;
 }
 
 // everything that shapes the canonical request, unambiguously; undefined (not cached) for a long body or for
@@ -269,14 +260,17 @@ export async function signWithQuery(request: SignableRequest, context: SigningCo
   const { method, url, headers } = prepare(request);
   const names = signedHeaderNames(headers, context.allHeaders);
   const scope = credentialScope(context);
-  const query = url.searchParams;
-  query.set("X-Amz-Date", datetime);
-  if (credentials.sessionToken) query.set("X-Amz-Security-Token", credentials.sessionToken);
-  query.set("X-Amz-Algorithm", ALGORITHM);
-  query.set("X-Amz-Credential", `${credentials.accessKeyId}/${scope}`);
-  query.set("X-Amz-SignedHeaders", names.join(";"));
+  const token = credentials.sessionToken;
+  const params = {
+    Date: datetime,
+    ...(token ? { "Security-Token": token } : {}),
+    Algorithm: ALGORITHM,
+    Credential: `${credentials.accessKeyId}/${scope}`,
+    SignedHeaders: names.join(";"),
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(`X-Amz-${name}`, value);
   const canonical = canonicalRequest(method, url, headers, names, await payloadHash(request.body, headers));
   const sig = await signature(await signingKey(context), stringToSign(datetime, scope, canonical));
-  query.set("X-Amz-Signature", sig);
+  url.searchParams.set("X-Amz-Signature", sig);
   return url;
 }

@@ -33,12 +33,19 @@ export interface HeaderSigned {
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 // as AWS SDKs and aws4fetch: proxies and user agents may set or rewrite these in flight
-const UNSIGNABLE_HEADERS = new Set(
-  "authorization content-type content-length user-agent presigned-expires expect x-amzn-trace-id range connection".split(
-    " ",
-  ),
-);
-// bodies up to this many chars or bytes are hashed synchronously and cached by hash; longer ones go to Web Crypto
+const UNSIGNABLE_HEADERS = new Set([
+  "authorization",
+  "content-type",
+  "content-length",
+  "user-agent",
+  "presigned-expires",
+  "expect",
+  "x-amzn-trace-id",
+  "range",
+  "connection",
+]);
+// bodies up to this many chars or bytes are hashed synchronously and key the template cache as themselves
+// (longer ones go to Web Crypto and are not cached)
 const MAX_SYNC_BODY = 4096;
 const encoder = new TextEncoder();
 

@@ -113,8 +113,7 @@ export function checkValue<T>(
 
 /** `input` as an object whose fields can be checked, or the issue of its not being one. */
 export function objectOf(input: unknown, root: string, rule: string): Record<string, unknown> {
-  if (typeof input === "object" && input !== null && !Array.isArray(input))
-    return input as Record<string, unknown>;
+  if (isObject(input)) return input;
   throw invalidArgument([{ path: root, message: input === undefined ? "is required" : rule }]);
 }
 
@@ -134,9 +133,9 @@ const areStrings = (value: unknown): value is string[] =>
 
 /** `ResourceEndpointList` of a GetSignalingChannelEndpoint answer, or `undefined` when it has none. */
 export function resourceEndpointList(
-  json: unknown,
+  json: Record<string, unknown> | undefined,
 ): { Protocol: string; ResourceEndpoint: string }[] | undefined {
-  const list = isObject(json) ? json.ResourceEndpointList : undefined;
+  const list = json?.ResourceEndpointList;
   const valid =
     Array.isArray(list) &&
     list.every(

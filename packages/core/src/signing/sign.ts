@@ -95,10 +95,10 @@ export async function signRequest(
 
 // Body.bytes() where the runtime has it: in workerd it reads a body in half the time arrayBuffer() takes
 async function bytesOf(request: Request): Promise<Uint8Array<ArrayBuffer>> {
-  const withBytes = request as Request & { bytes?: () => Promise<Uint8Array<ArrayBuffer>> };
-  return typeof withBytes.bytes === "function"
-    ? withBytes.bytes()
-    : new Uint8Array(await request.arrayBuffer());
+  const read = (request as { bytes?: () => Promise<Uint8Array> }).bytes;
+  // a body's bytes are never in a SharedArrayBuffer
+  if (typeof read === "function") return (await read.call(request)) as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(await request.arrayBuffer());
 }
 
 /**

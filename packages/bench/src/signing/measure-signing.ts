@@ -1,6 +1,6 @@
 /** @module The runtime-neutral measurement loop: identical code on Node, Deno, Bun and workerd. */
 import { median } from "../stats.ts";
-import { ANCHOR_OF, type SignerName } from "./signer-names.ts";
+import { ANCHOR_OF, SIGNER_GROUPS, type SignerGroup, type SignerName } from "./signer-names.ts";
 import { createSigners, smithySha256 } from "./signers.ts";
 
 /** How long to measure; batches are sized so the coarsest clock (workerd's, 1 ms) stays accurate. */
@@ -20,17 +20,27 @@ export interface SigningResult {
   ratioToAnchor: Record<SignerName, number>;
 }
 
+/** What one group's run measured: its signers' part of a `SigningResult`. */
+export type GroupResult = Omit<SigningResult, "signers" | "ratioToAnchor"> & {
+  signers: Partial<SigningResult["signers"]>;
+  ratioToAnchor: Partial<SigningResult["ratioToAnchor"]>;
+};
+
 /**
  * Warms every signer, then runs rounds in which the signers take turns batch by batch (the first
  * signer rotates each round), so slow drifts of the machine hit every signer alike.
  *
  * @example
  * ```ts
- * const result = await measureSigning("node", { rounds: 9, batchesPerRound: 5, batchMs: 20, warmupMs: 300 });
+ * const parts = await measureSigning("node", { rounds: 9, batchesPerRound: 5, batchMs: 20, warmupMs: 300 }, "parts");
  * ```
  */
-export async function measureSigning(runtime: string, plan: SigningPlan): Promise<SigningResult> {
-  const signers = createSigners();
+export async function measureSigning(
+  runtime: string,
+  plan: SigningPlan,
+  group: SignerGroup,
+): Promise<GroupResult> {
+  const signers = createSigners().filter((signer) => SIGNER_GROUPS[group].includes(signer.name));
   let sink = 0;
   const opsPerBatch = new Map<SignerName, number>();
   // Signs for `ms` in small batches (workerd's clock only moves between them); returns ms per signature.
@@ -64,8 +74,8 @@ export async function measureSigning(runtime: string, plan: SigningPlan): Promis
     for (const [name, values] of batches) rounds.get(name)?.push(median(values));
   }
   if (sink < 0) throw new Error("unreachable: keeps the signatures alive");
-  const stats = {} as SigningResult["signers"];
-  const ratioToAnchor = {} as SigningResult["ratioToAnchor"];
+  const stats: GroupResult["signers"] = {};
+  const ratioToAnchor: GroupResult["ratioToAnchor"] = {};
   for (const { name } of signers) {
     const roundMediansUs = rounds.get(name) ?? [];
     const anchorRounds = rounds.get(ANCHOR_OF[name]) ?? [];

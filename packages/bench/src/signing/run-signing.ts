@@ -3,7 +3,8 @@ import { bundle } from "../build/esbuild-bundle.ts";
 import { runChild } from "../runtime/child-process.ts";
 import { benchFile, bin, ROOT } from "../runtime/paths.ts";
 import { startWorkerd } from "../runtime/workerd.ts";
-import type { SigningPlan, SigningResult } from "./measure-signing.ts";
+import type { GroupResult, SigningPlan, SigningResult } from "./measure-signing.ts";
+import { SIGNER_GROUPS, type SignerGroup } from "./signer-names.ts";
 
 /** The runtimes, in the order the table shows them. */
 export const SIGNING_RUNTIMES = ["node", "deno", "bun", "workerd"] as const;
@@ -16,9 +17,13 @@ export type SigningOutcome =
 
 const TIMEOUT_MS = 120_000;
 
-function commandFor(runtime: Exclude<SigningRuntime, "workerd">, plan: SigningPlan): [string, string[]] {
+function commandFor(
+  runtime: Exclude<SigningRuntime, "workerd">,
+  plan: SigningPlan,
+  group: SignerGroup,
+): [string, string[]] {
   const entry = benchFile("signing/signing-main.ts");
-  const args = [runtime, JSON.stringify(plan)];
+  const args = [runtime, JSON.stringify(plan), group];
   switch (runtime) {
     case "node":
       return [process.execPath, [entry, ...args]];
@@ -32,8 +37,9 @@ function commandFor(runtime: Exclude<SigningRuntime, "workerd">, plan: SigningPl
 async function inProcess(
   runtime: Exclude<SigningRuntime, "workerd">,
   plan: SigningPlan,
-): Promise<SigningResult> {
-  const [command, args] = commandFor(runtime, plan);
+  group: SignerGroup,
+): Promise<GroupResult> {
+  const [command, args] = commandFor(runtime, plan, group);
   const run = await runChild(command, args, { cwd: ROOT, timeoutMs: TIMEOUT_MS });
   const line = run.stdout.trim().split("\n").at(-1) ?? "";
   if (run.code !== 0 || !line.startsWith("{")) {
@@ -41,23 +47,41 @@ async function inProcess(
       `exit ${run.code}: ${(run.stderr || run.stdout).trim().split("\n").slice(-3).join(" | ")}`,
     );
   }
-  return JSON.parse(line) as SigningResult;
+  return JSON.parse(line) as GroupResult;
 }
 
-async function inWorkerd(plan: SigningPlan): Promise<SigningResult> {
+async function inWorkerd(plan: SigningPlan, group: SignerGroup): Promise<GroupResult> {
   const code = await bundle(benchFile("signing/signing-worker.ts"), { target: "workerd", minify: false });
   const workerd = await startWorkerd([{ name: "signing", code }]);
   try {
-    const response = await fetch(`${workerd.url}/?plan=${encodeURIComponent(JSON.stringify(plan))}`);
+    const query = `plan=${encodeURIComponent(JSON.stringify(plan))}&group=${group}`;
+    const response = await fetch(`${workerd.url}/?${query}`);
     if (!response.ok) throw new Error(`workerd answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as SigningResult;
+    return (await response.json()) as GroupResult;
   } finally {
     await workerd.stop();
   }
 }
 
+// one runtime's groups, each measured in a fresh process or workerd, as one result
+async function measureRuntime(runtime: SigningRuntime, plan: SigningPlan): Promise<SigningResult> {
+  const groups: GroupResult[] = [];
+  for (const group of Object.keys(SIGNER_GROUPS) as SignerGroup[]) {
+    groups.push(runtime === "workerd" ? await inWorkerd(plan, group) : await inProcess(runtime, plan, group));
+  }
+  const [first] = groups;
+  if (first === undefined) throw new Error("no signer group");
+  const merged = {
+    ...first,
+    signers: Object.assign({}, ...groups.map((group) => group.signers)),
+    ratioToAnchor: Object.assign({}, ...groups.map((group) => group.ratioToAnchor)),
+  };
+  return merged as SigningResult;
+}
+
 /**
- * Measures signing on every runtime, one after the other, so they never compete for the cores.
+ * Measures signing on every runtime, one after the other, so they never compete for the cores; each signer
+ * group runs in a process (or workerd) of its own.
  *
  * @example
  * ```ts
@@ -68,8 +92,7 @@ export async function runSigning(plan: SigningPlan): Promise<SigningOutcome[]> {
   const outcomes: SigningOutcome[] = [];
   for (const runtime of SIGNING_RUNTIMES) {
     try {
-      const result = runtime === "workerd" ? await inWorkerd(plan) : await inProcess(runtime, plan);
-      outcomes.push({ ok: true, result });
+      outcomes.push({ ok: true, result: await measureRuntime(runtime, plan) });
     } catch (error) {
       outcomes.push({ ok: false, runtime, error: error instanceof Error ? error.message : String(error) });
     }

@@ -13,12 +13,13 @@ import {
   parseJoinStorageSessionInput,
   type SignalingProtocol,
 } from "../model/inputs.ts";
-import { iceServerList } from "../model/rules.ts";
+import { checkRegion, iceServerListRule } from "../model/rules.ts";
 import { answerBody } from "./answer-body.ts";
 import { createEndpointResolver, type SignalingEndpoints } from "./endpoints.ts";
 import { type ClientOptions, type ClientRuntime, resolveOptions, systemRuntime } from "./options.ts";
 import { createTransport } from "./transport.ts";
 
+/** Per-call options of every client operation. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
 }
@@ -60,7 +61,9 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
   const config = resolveOptions(options, runtime);
   const transport = createTransport(config, runtime);
   const endpoints = createEndpointResolver(config, transport, runtime);
-  const regionOf = (channelArn: string) => config.region ?? parseChannelArn(channelArn).region;
+  // an ARN names any partition's region; one that is not a region's shape fails here, naming the ARN
+  const regionOf = (channelArn: string) =>
+    config.region ?? checkRegion(parseChannelArn(channelArn).region, "channelArn");
 
   async function join(
     operation: "JoinStorageSession" | "JoinStorageSessionAsViewer",
@@ -127,9 +130,9 @@ export function createClientWithRuntime(options: ClientOptions, runtime: ClientR
         idempotent: true,
         signal: callOptions.signal,
       });
-      const IceServerList = answerBody(
+      const { IceServerList } = answerBody(
         answer,
-        iceServerList,
+        iceServerListRule,
         "GetIceServerConfig answered without a valid IceServerList",
       );
       const iceServers = IceServerList.map((s) => ({

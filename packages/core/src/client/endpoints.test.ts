@@ -44,7 +44,7 @@ describe("endpointTrust", () => {
       }
     })();
     expect(isKvsError(failure, "InvalidArgumentException") && failure.message).toBe(
-      "Invalid input: region must be an AWS region such as us-west-2",
+      "Invalid input: region must be an AWS region such as us-west-2 (^[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}$)",
     );
   });
 });
@@ -63,5 +63,11 @@ describe("untilAborted", () => {
     expect(isKvsError(failure, "AbortError") && failure.cause).toBe("deadline");
     const early = await untilAborted(Promise.resolve(1), AbortSignal.abort("gone")).catch((e: unknown) => e);
     expect(isKvsError(early, "AbortError")).toBe(true);
+  });
+
+  it("tells a deadline from the caller's abort", async () => {
+    const deadline = AbortSignal.abort(new DOMException("The operation timed out", "TimeoutError"));
+    const late = await untilAborted(new Promise<never>(() => {}), deadline).catch((e: unknown) => e);
+    expect(isKvsError(late, "TimeoutError") && late.message).toBe("The call ran past its deadline");
   });
 });

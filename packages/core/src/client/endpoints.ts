@@ -1,7 +1,7 @@
 /** @module GetSignalingChannelEndpoint: discovery, a TTL cache per channel and role, and host trust. */
 import { KvsError, untilAborted } from "../errors/kvs-error.ts";
 import type { ChannelRole, SignalingProtocol } from "../model/inputs.ts";
-import { checkRegion, resourceEndpointList } from "../model/rules.ts";
+import { checkRegion, resourceEndpointListRule } from "../model/rules.ts";
 import { BoundedCache } from "../utils/bounded-cache.ts";
 import { answerBody } from "./answer-body.ts";
 import type { ClientConfig, ClientRuntime } from "./options.ts";
@@ -80,9 +80,9 @@ export function createEndpointResolver(
       }),
       idempotent: true,
     });
-    const ResourceEndpointList = answerBody(
+    const { ResourceEndpointList } = answerBody(
       answer,
-      resourceEndpointList,
+      resourceEndpointListRule,
       "GetSignalingChannelEndpoint answered without a ResourceEndpointList",
     );
     const trust = config.isTrustedEndpoint ?? endpointTrust(query.region, origin);

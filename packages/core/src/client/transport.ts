@@ -75,13 +75,24 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
       credentials,
       { region: call.region, date: new Date(runtime.now() + clockOffsetMs) },
     );
-    const timeout = AbortSignal.timeout(config.timeoutMs);
+    // one controller for the caller's abort and the timeout; a plain timer, cleared after the attempt, so it
+    // neither outlives the attempt nor lets the process exit before the timeout fires
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(call.signal?.reason);
+    call.signal?.addEventListener("abort", onAbort, { once: true });
+    // the caller may have aborted while credentials were resolved, before the listener existed
+    if (call.signal?.aborted) onAbort();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, config.timeoutMs);
     try {
       const response = await config.fetch(signed.url, {
         method: "POST",
         headers: signed.headers,
         body: call.body,
-        signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
+        signal: controller.signal,
         redirect: "manual",
       });
       const body = await response.text();
@@ -96,7 +107,7 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
       const code = causeCode(cause);
       const error = call.signal?.aborted
         ? abortError(cause)
-        : timeout.aborted
+        : timedOut
           ? new KvsError("TimeoutError", {
               message: `No answer from ${host} within ${config.timeoutMs} ms`,
               cause,
@@ -107,6 +118,9 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
             });
       const neverSent = error.code === "NetworkError" && NOT_SENT_CODES.has(code ?? "");
       return { error, reachedAws: !neverSent, skewCorrected: false };
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener("abort", onAbort);
     }
   }
 

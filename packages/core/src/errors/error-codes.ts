@@ -32,51 +32,43 @@ export interface ErrorTraits {
   readonly fault: ErrorFault;
 }
 
-/** HTTP status per code, 0 where there was no answer; `UnknownError` takes the status it was answered with. */
-const STATUS: Readonly<Record<KvsErrorCode, number>> = {
-  AccessDeniedException: 403,
-  ClientLimitExceededException: 400,
-  ViewerLimitExceeded: 400,
-  InvalidArgumentException: 400,
-  ResourceNotFoundException: 404,
-  InvalidSignatureException: 403,
-  UnrecognizedClientException: 403,
-  ExpiredTokenException: 403,
-  IncompleteSignature: 403,
-  RequestExpired: 400,
-  ThrottlingException: 400,
-  InternalFailure: 500,
-  ServiceUnavailable: 503,
-  RequestTimeoutException: 408,
-  NetworkError: 0,
-  TimeoutError: 0,
-  AbortError: 0,
-  UntrustedEndpoint: 0,
-  UnknownError: 0,
-};
-const THROTTLING = new Set<string>(["ClientLimitExceededException", "ThrottlingException"]);
-// ViewerLimitExceeded is not here: waiting does not free a viewer slot, so retrying it only burns quota
-const TRANSIENT = new Set<string>([
-  "InternalFailure",
-  "ServiceUnavailable",
-  "RequestTimeoutException",
-  "NetworkError",
-  "TimeoutError",
-]);
-const SERVER_FAULTS = new Set<string>([
-  "InternalFailure",
-  "ServiceUnavailable",
-  "NetworkError",
-  "TimeoutError",
-  "UntrustedEndpoint",
-]);
+const clientError = (status: number): ErrorTraits => ({
+  status,
+  retryable: false,
+  throttling: false,
+  fault: "client",
+});
+const throttled: ErrorTraits = { status: 400, retryable: true, throttling: true, fault: "client" };
+const transient = (status: number): ErrorTraits => ({
+  status,
+  retryable: true,
+  throttling: false,
+  fault: "server",
+});
 
-/** Default traits of a code; `UnknownError`'s are refined from the HTTP status at parse time. */
-export function traitsOf(code: KvsErrorCode): ErrorTraits {
-  const throttling = THROTTLING.has(code);
-  const fault = SERVER_FAULTS.has(code) ? "server" : "client";
-  return { status: STATUS[code], retryable: throttling || TRANSIENT.has(code), throttling, fault };
-}
+/** Default traits per code; `UnknownError` is refined from the HTTP status at parse time. */
+export const ERROR_TRAITS: Readonly<Record<KvsErrorCode, ErrorTraits>> = {
+  AccessDeniedException: clientError(403),
+  ClientLimitExceededException: throttled,
+  // the session's viewer cap: waiting does not free a slot, so retrying only burns quota
+  ViewerLimitExceeded: clientError(400),
+  InvalidArgumentException: clientError(400),
+  ResourceNotFoundException: clientError(404),
+  InvalidSignatureException: clientError(403),
+  UnrecognizedClientException: clientError(403),
+  ExpiredTokenException: clientError(403),
+  IncompleteSignature: clientError(403),
+  RequestExpired: clientError(400),
+  ThrottlingException: throttled,
+  InternalFailure: transient(500),
+  ServiceUnavailable: transient(503),
+  RequestTimeoutException: { ...transient(408), fault: "client" },
+  NetworkError: transient(0),
+  TimeoutError: transient(0),
+  AbortError: clientError(0),
+  UntrustedEndpoint: { ...clientError(0), fault: "server" },
+  UnknownError: clientError(0),
+};
 
 /** AWS spells some codes differently per protocol; these are the same condition. */
 const CODE_ALIASES: Readonly<Record<string, KvsErrorCode>> = {
@@ -93,12 +85,18 @@ const CODE_ALIASES: Readonly<Record<string, KvsErrorCode>> = {
   RequestTimeout: "RequestTimeoutException",
 };
 
+const LOCAL_CODES = new Set<string>([
+  "NetworkError",
+  "TimeoutError",
+  "AbortError",
+  "UntrustedEndpoint",
+  "UnknownError",
+]);
+const SERVICE_CODES = new Set<string>(Object.keys(ERROR_TRAITS).filter((code) => !LOCAL_CODES.has(code)));
+
 /** Maps a wire code to a known code, or `undefined` when the service sent one we do not model. */
 export function knownCode(wireCode: string): KvsErrorCode | undefined {
   // own keys only: a wire code such as "toString" must not find Object.prototype's
   if (Object.hasOwn(CODE_ALIASES, wireCode)) return CODE_ALIASES[wireCode];
-  // the codes the client reports itself (status 0) are never the service's
-  return Object.hasOwn(STATUS, wireCode) && STATUS[wireCode as KvsErrorCode] > 0
-    ? (wireCode as KvsErrorCode)
-    : undefined;
+  return SERVICE_CODES.has(wireCode) ? (wireCode as KvsErrorCode) : undefined;
 }

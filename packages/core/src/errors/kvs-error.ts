@@ -1,5 +1,5 @@
 /** @module The single error class of the client. */
-import { type ErrorFault, type KvsErrorCode, traitsOf } from "./error-codes.ts";
+import { ERROR_TRAITS, type ErrorFault, type KvsErrorCode } from "./error-codes.ts";
 
 const BRAND = Symbol.for("kvs-webrtc-storage.KvsError");
 
@@ -33,54 +33,50 @@ export interface KvsErrorInit {
  * }
  */
 export class KvsError extends Error {
-  // declared, not defined: the constructor sets each one, so no class-field definitions need shipping
   declare readonly [BRAND]: true;
-  declare readonly name: KvsErrorCode;
-  declare readonly code: KvsErrorCode;
+  override readonly name: KvsErrorCode;
+  readonly code: KvsErrorCode;
   /** HTTP status of the AWS answer, or 0 when there was none. */
-  declare readonly status: number;
-  declare readonly retryable: boolean;
-  declare readonly throttling: boolean;
-  declare readonly fault: ErrorFault;
-  declare readonly requestId: string | undefined;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly throttling: boolean;
+  readonly fault: ErrorFault;
+  readonly requestId: string | undefined;
   /** For input errors: each field that broke a rule. */
-  declare readonly issues: readonly InputIssue[];
+  readonly issues: readonly InputIssue[];
   /** The code exactly as the service sent it, when it differs from `code` (e.g. for `UnknownError`). */
-  declare readonly rawCode: string | undefined;
+  readonly rawCode: string | undefined;
   /** How long the service asked us to wait (`Retry-After`), when it said. */
-  declare readonly retryAfterMs: number | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: KvsErrorCode, init: KvsErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    const traits = traitsOf(code);
-    Object.assign(this, {
-      name: code,
-      code,
-      status: init.status ?? traits.status,
-      retryable: init.retryable ?? traits.retryable,
-      throttling: init.throttling ?? traits.throttling,
-      fault: init.fault ?? traits.fault,
-      requestId: init.requestId,
-      issues: init.issues ?? [],
-      rawCode: init.rawCode,
-      retryAfterMs: init.retryAfterMs,
-    });
+    const traits = ERROR_TRAITS[code];
+    this.name = code;
+    this.code = code;
+    this.status = init.status ?? traits.status;
+    this.retryable = init.retryable ?? traits.retryable;
+    this.throttling = init.throttling ?? traits.throttling;
+    this.fault = init.fault ?? traits.fault;
+    this.requestId = init.requestId;
+    this.issues = init.issues ?? [];
+    this.rawCode = init.rawCode;
+    this.retryAfterMs = init.retryAfterMs;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** A log- and wire-safe summary (no cause chain, no stack). */
   toJSON(): Record<string, unknown> {
-    const { name, message, status, retryable, throttling, fault, requestId, issues, rawCode } = this;
     return {
-      name,
-      message,
-      status,
-      retryable,
-      throttling,
-      fault,
-      requestId,
-      ...(issues.length > 0 ? { issues } : {}),
-      ...(rawCode === undefined ? {} : { rawCode }),
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      retryable: this.retryable,
+      throttling: this.throttling,
+      fault: this.fault,
+      requestId: this.requestId,
+      ...(this.issues.length > 0 ? { issues: this.issues } : {}),
+      ...(this.rawCode === undefined ? {} : { rawCode: this.rawCode }),
     };
   }
 }
@@ -111,18 +107,25 @@ export function abortError(reason: unknown): KvsError {
   return new KvsError("AbortError", { message: "The call was aborted by the caller", cause: reason });
 }
 
+// a deadline (AbortSignal.timeout) is a timeout, any other reason the caller's abort
+function stoppedBy(reason: unknown): KvsError {
+  if ((reason as { name?: unknown } | undefined)?.name !== "TimeoutError") return abortError(reason);
+  return new KvsError("TimeoutError", { message: "The call ran past its deadline", cause: reason });
+}
+
 /**
- * Settles as `pending` does, or rejects with an `AbortError` as soon as `signal` aborts, whichever comes first.
- * `pending` itself runs on: use it where the work is shared, or cannot be cancelled.
+ * Settles as `pending` does, or rejects as soon as `signal` aborts, whichever comes first: with a `TimeoutError`
+ * when the signal is a deadline (`AbortSignal.timeout`), else an `AbortError`. `pending` itself runs on: use it
+ * where the work is shared, or cannot be cancelled.
  *
  * @example
  * const decision = await untilAborted(limiter.take(bucket), AbortSignal.timeout(1000));
  */
 export function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return pending;
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
+  if (signal.aborted) return Promise.reject(stoppedBy(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal.reason));
+    const onAbort = () => reject(stoppedBy(signal.reason));
     signal.addEventListener("abort", onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });

@@ -1,6 +1,5 @@
 /** @module Signaling channel ARNs: validation and the parts the client and proxy route on. */
-import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { channelArnRule, checkValue } from "./rules.ts";
+import { channelArnRule, parseWith } from "./rules.ts";
 
 /** The parts of a KVS signaling channel ARN. */
 export interface ChannelArnParts {
@@ -24,9 +23,7 @@ export interface ChannelArnParts {
  * // "us-west-2"
  */
 export function parseChannelArn(arn: unknown): ChannelArnParts {
-  const issues: InputIssue[] = [];
-  const checked = checkValue(channelArnRule, arn, "channelArn", issues);
-  if (checked === undefined) throw invalidArgument(issues);
+  const checked = parseWith(channelArnRule, arn, "channelArn");
   // the pattern admits no ":" or "/" inside a part, so splitting is exact
   const [, partition = "", , region = "", accountId = "", resource = ""] = checked.split(":");
   const [resourceType = "", channelName = "", created = ""] = resource.split("/");

@@ -2,14 +2,22 @@ import { describe, expect, it } from "vitest";
 import { isClientId, isRegion } from "./rules.ts";
 
 describe("isRegion", () => {
-  it.each(["us-west-2", "eu-west-1", "us-gov-east-1", "cn-north-1", "ap-southeast-5", "eu-isoe-west-1"])(
+  it.each(["us-west-2", "eu-west-1", "us-gov-east-1", "cn-north-1", "ap-southeast-5", "eusc-de-east-1"])(
     "accepts %s",
     (region) => expect(isRegion(region)).toBe(true),
   );
-  it.each(["", "US West", "us-west", "us-west-2 ", "us_west_2", "local", "us-west-123", "a.b-c-1", 42])(
-    "refuses %j",
-    (region) => expect(isRegion(region)).toBe(false),
-  );
+  it.each([
+    "",
+    "US West",
+    "us-west",
+    "us-west-2 ",
+    "us_west_2",
+    "local",
+    "us-west-123",
+    "a.b-c-1",
+    "abcde-west-1",
+    42,
+  ])("refuses %j", (region) => expect(isRegion(region)).toBe(false));
 });
 
 describe("isClientId", () => {

@@ -1,18 +1,18 @@
 /**
- * @module The rules of the AWS service model: each field's rule is a zod/mini schema (kept internal). The objects
- * and lists around the fields are checked here by hand: zod's object and array schemas would add ~2 KiB gzip to
- * every bundle of core for checks this small.
+ * @module The AWS service model's inputs and answers as zod/mini schemas (kept internal), and the rules the
+ * proxy shares (region, client id). Checks are the lightest zod offers for the same messages: length limits are
+ * patterns, and the two list rules one check function (zod's length and refine checks add ~1 KiB gzip).
  */
 import * as z from "zod/mini";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { isObject } from "../utils/json.ts";
 
 /** `ChannelArn` pattern of the kinesis-video-webrtc-storage model. */
 export const CHANNEL_ARN_PATTERN: RegExp =
   /^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
 export const CLIENT_ID_PATTERN: RegExp = /^[a-zA-Z0-9_.-]+$/;
-// the shape of every AWS region name (us-west-2, us-gov-east-1, cn-north-1); it becomes part of host names
-const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+// the shape of every AWS region name (us-west-2, us-gov-east-1, cn-north-1, eusc-de-east-1); it becomes part of
+// host names
+const REGION_PATTERN = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 /**
  * Whether `value` has the shape of an AWS region name: the one rule for signing, client options and the proxy.
@@ -25,7 +25,7 @@ export function isRegion(value: unknown): value is string {
   return typeof value === "string" && REGION_PATTERN.test(value);
 }
 
-export const REGION_RULE = "must be an AWS region such as us-west-2";
+export const REGION_RULE = `must be an AWS region such as us-west-2 (${REGION_PATTERN.source})`;
 
 export function checkRegion(region: unknown, path = "region"): string {
   if (!isRegion(region)) throw invalidArgument([{ path, message: REGION_RULE }]);
@@ -60,7 +60,6 @@ export function integerIn<K extends string>(
 
 const shown = (pattern: RegExp): string => pattern.source.replaceAll("\\/", "/");
 
-// length limits are patterns too: zod's length checks would add ~0.4 KiB gzip to every bundle of core
 export const channelArnRule = z.string("must be a string").check(
   z.regex(/./s, { error: "must not be empty", abort: true }),
   // the control plane caps ChannelARN at 1024; longer input is not worth matching
@@ -75,72 +74,82 @@ export const clientIdRule = z
     z.regex(CLIENT_ID_PATTERN, `must match ${shown(CLIENT_ID_PATTERN)}`),
   );
 
-export const protocolRule = z.enum(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC");
-export const roleRule = z.enum(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
+const roleRule = z.enum(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
 
-/** Adds an issue at `path` for each rule `value` breaks; an absent value "is required" unless `absent` is false. */
-export function checkValue<T>(
-  rule: z.ZodMiniType<T>,
-  value: unknown,
-  path: string,
-  issues: InputIssue[],
-  absent = value === undefined,
-): T | undefined {
-  const parsed = rule.safeParse(value);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    issues.push({ path, message: absent && issue.code === "invalid_type" ? "is required" : issue.message });
+const protocolsRule = z
+  .array(
+    z.enum(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC"),
+    "must be an array of WSS, HTTPS or WEBRTC",
+  )
+  .check((check) => {
+    const list = check.value;
+    const broken =
+      list.length === 0
+        ? "must list at least one protocol"
+        : new Set(list).size < list.length
+          ? "must not repeat a protocol"
+          : undefined;
+    if (broken !== undefined) check.issues.push({ code: "custom", message: broken, input: list });
+  });
+
+export const joinStorageSessionRule = z.object(
+  { channelArn: channelArnRule },
+  "must be a JSON object with channelArn",
+);
+
+export const joinStorageSessionAsViewerRule = z.object(
+  { channelArn: channelArnRule, clientId: clientIdRule },
+  "must be a JSON object with channelArn and clientId",
+);
+
+export const getSignalingChannelEndpointRule = z.object(
+  { channelArn: channelArnRule, protocols: protocolsRule, role: roleRule },
+  "must be an object with channelArn, protocols and role",
+);
+
+export const getIceServerConfigRule = z.object(
+  { channelArn: channelArnRule, clientId: z.optional(clientIdRule), role: z.optional(roleRule) },
+  "must be an object with channelArn",
+);
+
+/** `ResourceEndpointList` of GetSignalingChannelEndpoint. */
+export const resourceEndpointListRule = z.object({
+  ResourceEndpointList: z.array(z.object({ Protocol: z.string(), ResourceEndpoint: z.string() })),
+});
+
+/** `IceServerList` of GetIceServerConfig. */
+export const iceServerListRule = z.object({
+  IceServerList: z.array(
+    z.object({ Uris: z.array(z.string()), Username: z.string(), Password: z.string(), Ttl: z.number() }),
+  ),
+});
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
   }
-  return undefined;
+  return value;
 }
 
-/** `input` as an object whose fields can be checked, or the issue of its not being one. */
-export function objectOf(input: unknown, root: string, rule: string): Record<string, unknown> {
-  if (isObject(input)) return input;
-  throw invalidArgument([{ path: root, message: input === undefined ? "is required" : rule }]);
+/** Flattens zod issues to `{ path, message }`; an absent field "is required" rather than "must be a string". */
+export function toInputIssues(error: z.core.$ZodError, input: unknown, root: string): InputIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : root;
+    const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
+    return { path, message: missing ? "is required" : issue.message };
+  });
 }
 
-/** Checks the field `key` of `object`; inherited values are read but only an own value counts as present. */
-export function checkField<T>(
-  object: Record<string, unknown>,
-  key: string,
-  rule: z.ZodMiniType<T>,
-  issues: InputIssue[],
-): T | undefined {
-  const value = object[key];
-  return checkValue(rule, value, key, issues, !Object.hasOwn(object, key) || value === undefined);
-}
-
-const areStrings = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((item) => typeof item === "string");
-
-/** `ResourceEndpointList` of a GetSignalingChannelEndpoint answer, or `undefined` when it has none. */
-export function resourceEndpointList(
-  json: Record<string, unknown> | undefined,
-): { Protocol: string; ResourceEndpoint: string }[] | undefined {
-  const list = json?.ResourceEndpointList;
-  const valid =
-    Array.isArray(list) &&
-    list.every(
-      (e) => isObject(e) && typeof e.Protocol === "string" && typeof e.ResourceEndpoint === "string",
-    );
-  return valid ? list : undefined;
-}
-
-/** `IceServerList` of a GetIceServerConfig answer, or `undefined` when it has none. */
-export function iceServerList(
-  json: Record<string, unknown> | undefined,
-): { Uris: string[]; Username: string; Password: string; Ttl: number }[] | undefined {
-  const list = json?.IceServerList;
-  const valid =
-    Array.isArray(list) &&
-    list.every(
-      (s) =>
-        isObject(s) &&
-        areStrings(s.Uris) &&
-        typeof s.Username === "string" &&
-        typeof s.Password === "string" &&
-        Number.isFinite(s.Ttl),
-    );
-  return valid ? list : undefined;
+/**
+ * `input` checked against `rule`, or an `InvalidArgumentException` naming each field and the rule it breaks.
+ *
+ * @example
+ * const { channelArn } = parseWith(joinStorageSessionRule, body, "body");
+ */
+export function parseWith<T>(rule: z.ZodMiniType<T>, input: unknown, root: string): T {
+  const checked = rule.safeParse(input);
+  if (!checked.success) throw invalidArgument(toInputIssues(checked.error, input, root));
+  return checked.data;
 }

@@ -150,6 +150,66 @@ describe("signRequest", () => {
   });
 });
 
+describe("signRequest, given what only JavaScript callers can pass", () => {
+  const reference = (headers: Record<string, string>, when: Date) =>
+    new AwsV4Signer({
+      method: "POST",
+      url,
+      headers,
+      body,
+      ...credentials,
+      service: "kinesisvideo",
+      region: "us-west-2",
+      datetime: when.toISOString().replace(/[-:]|\.\d{3}/g, ""),
+    }).sign();
+
+  it("never signs one request with another's cached headers when values are not strings", async () => {
+    // each pair renders the same as JSON but differently as header text
+    const pairs: [Record<string, unknown>, Record<string, unknown>][] = [
+      [{ "x-n": Number.NaN }, { "x-n": null }],
+      [{ "x-n": undefined }, {}],
+      [{ "x-d": new Date(0) }, { "x-d": "1970-01-01T00:00:00.000Z" }],
+    ];
+    for (const [first, second] of pairs) {
+      for (const headers of [first, second]) {
+        const signed = await signRequest(
+          { method: "POST", url, headers: headers as Record<string, string>, body },
+          { credentials, region: "us-west-2", date },
+        );
+        const expected = await reference(Object.fromEntries(new Headers(headers as HeadersInit)), date);
+        expect(Object.fromEntries(signed.headers)).toEqual(Object.fromEntries(expected.headers));
+      }
+    }
+  });
+
+  it("refuses services SigV4 signs apart, and bodies it cannot hash, naming the field", async () => {
+    for (const service of ["s3", "iotdevicegateway", "Kinesis Video"]) {
+      const failure = await signRequest({ url, body }, { credentials, region: "us-west-2", service }).catch(
+        (e: unknown) => e,
+      );
+      expect(isKvsError(failure, "InvalidArgumentException") && failure.issues[0]?.path).toBe("service");
+    }
+    const fake = { byteLength: 3 } as unknown as ArrayBuffer;
+    const failure = await signRequest({ url, body: fake }, { credentials, region: "us-west-2" }).catch(
+      (e: unknown) => e,
+    );
+    expect(isKvsError(failure, "InvalidArgumentException") && failure.issues[0]?.path).toBe("body");
+  });
+
+  it("checks its options before asking a credentials provider", async () => {
+    let asked = 0;
+    const provider = async () => {
+      asked++;
+      return credentials;
+    };
+    const failure = await signRequest({ url }, { credentials: provider, region: "Mars" }).catch(
+      (e: unknown) => e,
+    );
+    expect(isKvsError(failure, "InvalidArgumentException")).toBe(true);
+    expect(asked).toBe(0);
+  });
+});
+
 describe("presignUrl", () => {
   it("produces aws4fetch's query signature with X-Amz-Expires set", async () => {
     const signed = await presignUrl(connectUrl(), { credentials, region: "us-west-2", expiresIn: 299, date });

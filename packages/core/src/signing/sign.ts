@@ -15,7 +15,7 @@ export interface SignOptions {
   readonly credentials: CredentialsInput;
   /** Always explicit: never guessed from the host name. */
   readonly region: string;
-  /** Signing name; `kinesisvideo` for every KVS API. */
+  /** Signing name; `kinesisvideo` for every KVS API. S3 and `iotdevicegateway` are refused: SigV4 signs them apart. */
   readonly service?: string;
   /** Signing time; defaults to now. */
   readonly date?: Date;
@@ -23,6 +23,7 @@ export interface SignOptions {
   readonly allHeaders?: boolean;
 }
 
+/** A request's parts as `signRequest` returns them: the caller's, plus the SigV4 headers. */
 export interface SignedRequest {
   readonly method: string;
   readonly url: string;
@@ -30,6 +31,7 @@ export interface SignedRequest {
   readonly body: string | ArrayBuffer | ArrayBufferView<ArrayBuffer> | null;
 }
 
+/** Options for `presignUrl`: those of `signRequest`, plus how long the URL stays valid. */
 export interface PresignOptions extends SignOptions {
   /** Seconds the URL stays valid (`X-Amz-Expires`); KVS signaling clients use 299. */
   readonly expiresIn: number;
@@ -38,11 +40,21 @@ export interface PresignOptions extends SignOptions {
 // SigV4 caps presigned URLs at seven days
 const MAX_EXPIRES_SECONDS = 604_800;
 
-function contextOf(credentials: Credentials, options: Omit<SignOptions, "credentials">): SigningContext {
+// SigV4 canonicalises S3 and IoT's device gateway apart (single-encoded paths, unsigned payloads, a token
+// appended after signing), which this signer does not do
+const OTHER_CANONICALISATION = new Set(["s3", "iotdevicegateway"]);
+const SERVICE_RULE =
+  "must be an AWS signing name such as kinesisvideo (^[a-z0-9-]+$), not s3 or iotdevicegateway (signed differently)";
+
+// checked before the credentials are, since a credentials provider may call the network
+function checkedOptions(options: Omit<SignOptions, "credentials">): Omit<SigningContext, "credentials"> {
+  const service = options.service ?? "kinesisvideo";
+  if (typeof service !== "string" || !/^[a-z0-9-]+$/.test(service) || OTHER_CANONICALISATION.has(service)) {
+    throw invalidArgument([{ path: "service", message: SERVICE_RULE }]);
+  }
   return {
-    credentials,
     region: checkRegion(options.region),
-    service: options.service ?? "kinesisvideo",
+    service,
     datetime: toAmzDate(options.date ?? new Date()),
     allHeaders: options.allHeaders === true,
   };
@@ -54,7 +66,7 @@ export async function signParts(
   credentials: Credentials,
   options: Omit<SignOptions, "credentials">,
 ): Promise<SignedRequest> {
-  const signed = await signWithHeaders(request, contextOf(credentials, options));
+  const signed = await signWithHeaders(request, { credentials, ...checkedOptions(options) });
   // one constructor call from a record: each Headers call crosses into C++ on workerd (~2 µs apiece)
   const headers = new Headers(signed.headers);
   return { method: signed.method, url: signed.url, headers, body: request.body ?? null };
@@ -78,19 +90,15 @@ export async function signRequest(
   request: Request | SignableRequest,
   options: SignOptions,
 ): Promise<Request | SignedRequest> {
+  const checked = checkedOptions(options);
   const credentials = await credentialSource(options.credentials)();
   if (!(request instanceof Request)) return signParts(request, credentials, options);
   // read from a clone so the caller's Request stays unread; as bytes, a short body still hits the template cache
   const body = request.body === null ? null : await request.clone().arrayBuffer();
   const parts = { method: request.method, url: request.url, headers: request.headers, body };
-  const signed = await signWithHeaders(parts, contextOf(credentials, options));
-  return new Request(signed.url, {
-    method: signed.method,
-    headers: signed.headers,
-    body,
-    signal: request.signal,
-    redirect: request.redirect,
-  });
+  const signed = await signWithHeaders(parts, { credentials, ...checked });
+  // built from the caller's Request, so its signal, redirect mode and every other field carry over
+  return new Request(request, { method: signed.method, headers: signed.headers, body });
 }
 
 /**
@@ -107,8 +115,9 @@ export async function presignUrl(url: string | URL, options: PresignOptions): Pr
   const issues: InputIssue[] = [];
   const expiresIn = integerIn(issues, options, "expiresIn", 1, MAX_EXPIRES_SECONDS);
   if (issues.length > 0) throw invalidArgument(issues);
+  const checked = checkedOptions(options);
   const credentials = await credentialSource(options.credentials)();
   const target = new URL(url);
   target.searchParams.set("X-Amz-Expires", String(expiresIn));
-  return signWithQuery({ method: "GET", url: target }, contextOf(credentials, options));
+  return signWithQuery({ method: "GET", url: target }, { credentials, ...checked });
 }

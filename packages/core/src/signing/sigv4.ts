@@ -4,6 +4,7 @@
  * Canonicalisation matches aws4fetch 1.0.20 for every service but S3, which SigV4 canonicalises apart.
  */
 import type { Credentials } from "../credentials.ts";
+import { invalidArgument } from "../errors/kvs-error.ts";
 import { BoundedCache } from "../utils/bounded-cache.ts";
 import { sha256Hex, toHex } from "./sha256.ts";
 
@@ -68,11 +69,15 @@ function shortPayload(body: unknown): string | Uint8Array | undefined {
       ? body
       : ArrayBuffer.isView(body)
         ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-        : typeof body === "object" && "byteLength" in body
-          ? new Uint8Array(body as ArrayBuffer)
+        : isArrayBuffer(body)
+          ? new Uint8Array(body)
           : undefined;
   return data !== undefined && data.length <= MAX_SYNC_BODY ? data : undefined;
 }
+
+// by brand, not `instanceof`, so buffers from another realm count, and objects that only have a byteLength do not
+const isArrayBuffer = (value: unknown): value is ArrayBuffer =>
+  Object.prototype.toString.call(value) === "[object ArrayBuffer]";
 
 async function payloadHash(body: unknown, headers: Headers): Promise<string> {
   // a caller-supplied payload hash (e.g. UNSIGNED-PAYLOAD) is signed as given
@@ -81,8 +86,13 @@ async function payloadHash(body: unknown, headers: Headers): Promise<string> {
   const short = shortPayload(body);
   if (short !== undefined) return sha256Hex(short);
   const data = typeof body === "string" ? encoder.encode(body) : body;
-  if (typeof data !== "object" || data === null || !("byteLength" in data)) {
-    throw new TypeError("body must be a string, ArrayBuffer or ArrayBufferView");
+  if (!ArrayBuffer.isView(data) && !isArrayBuffer(data)) {
+    throw invalidArgument([
+      {
+        path: "body",
+        message: "must be a string, ArrayBuffer or ArrayBufferView, unless x-amz-content-sha256 is set",
+      },
+    ]);
   }
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource)));
 }
@@ -151,19 +161,28 @@ function bodyKey(body: unknown): string | undefined {
   return typeof data === "object" ? String.fromCharCode(...data) : data;
 }
 
+// header name-value pairs that JSON renders exactly as Headers reads them: only strings (Headers would turn a
+// NaN, undefined or Date into text that JSON renders otherwise), from a Headers, an array or a plain record
+function headerEntries(headers: HeadersInit | undefined): readonly (readonly [string, string])[] | undefined {
+  if (headers === undefined) return [];
+  if (headers instanceof Headers) return [...headers];
+  const entries: readonly (readonly unknown[])[] | undefined = Array.isArray(headers)
+    ? headers
+    : Object.getPrototypeOf(headers) === Object.prototype && !(Symbol.iterator in headers)
+      ? Object.entries(headers)
+      : undefined;
+  const strings = entries?.every(
+    (pair) => pair.length === 2 && pair.every((part) => typeof part === "string"),
+  );
+  return strings ? (entries as [string, string][]) : undefined;
+}
+
 // everything that shapes the canonical request, unambiguously; undefined (not cached) for a long body or for
-// headers of a kind not recognised
+// headers that are not plain strings
 function templateKey(request: SignableRequest, context: SigningContext): string | undefined {
-  const { body, headers } = request;
-  let entries: unknown = headers ?? null;
-  if (headers instanceof Headers) entries = [...headers];
-  else if (
-    headers !== undefined &&
-    !Array.isArray(headers) &&
-    Object.getPrototypeOf(headers) !== Object.prototype
-  ) {
-    return undefined;
-  }
+  const { body } = request;
+  const entries = headerEntries(request.headers);
+  if (entries === undefined) return undefined;
   const payload = bodyKey(body);
   if (payload === undefined) return undefined;
   const token = context.credentials.sessionToken ?? null;
@@ -187,6 +206,8 @@ export async function canonicalTemplate(
   const canonical = canonicalRequest(method, url, headers, names, await payloadHash(request.body, headers));
   // header values are whitespace-folded, so only the date's own line can match
   const at = canonical.indexOf(`${DATE_LINE}${datetime}\n`) + DATE_LINE.length;
+  // a datetime that Headers would alter cannot be found, and a template that cannot substitute it is not kept
+  const substitutable = at >= DATE_LINE.length;
   headers.delete("x-amz-date");
   const template = {
     before: canonical.slice(0, at),
@@ -196,7 +217,7 @@ export async function canonicalTemplate(
     url: url.toString(),
     headers: Object.fromEntries(headers),
   };
-  if (key !== undefined) templates.set(key, template);
+  if (key !== undefined && substitutable) templates.set(key, template);
   return template;
 }
 

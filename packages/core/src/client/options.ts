@@ -18,7 +18,10 @@ export interface ClientOptions {
   readonly endpoint?: string;
   /** Control-plane origin, or a function of the region; defaults to `https://kinesisvideo.<region>.amazonaws.com`. */
   readonly controlPlaneEndpoint?: string | ((region: string) => string);
-  /** Whether a discovered endpoint may receive signed requests; defaults to AWS hosts or the control plane's origin. */
+  /**
+   * Whether a discovered endpoint may receive signed requests; defaults to `endpointTrust(region, controlPlane)`:
+   * the region's KVS hosts over TLS, or the control plane's own origin.
+   */
   readonly isTrustedEndpoint?: (url: URL) => boolean;
   readonly fetch?: typeof fetch;
   /** Attempts per call, first one included (default 3). Joins retry only answered, retryable errors. */

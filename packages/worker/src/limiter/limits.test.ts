@@ -1,6 +1,7 @@
-import { env, evictDurableObject, reset, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, it, vi } from "vitest";
+import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
+import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { brokenLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
@@ -10,18 +11,9 @@ import type { RateLimiter } from "./rate-limiter.ts";
 const START = Date.UTC(2030, 0, 1);
 let upstream: FakeUpstream;
 let key: string;
-
-beforeEach(async () => {
-  // One frozen instant: the Worker and its Durable Objects share this isolate's clock.
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(START);
-  upstream = fakeUpstream();
-  key = await putTenant(env, "acme");
-});
-afterEach(async () => {
-  upstream.restore();
-  vi.useRealTimers();
-  await reset();
+frozenProxy(START, (fake, tenantKey) => {
+  upstream = fake;
+  key = tenantKey;
 });
 
 const join = (bindings: Env, channelArn: string = CHANNELS.demoCamera) =>

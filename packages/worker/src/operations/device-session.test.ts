@@ -1,7 +1,7 @@
-import { env, reset } from "cloudflare:test";
-import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
-import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
+import { describe, it, vi } from "vitest";
+import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
+import { frozenProxy } from "../../test/support/frozen-proxy.ts";
+import { CHANNELS } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
 
 const NOW = Date.UTC(2030, 0, 1, 12);
@@ -14,16 +14,9 @@ interface DeviceSession {
   expiresAt: string;
 }
 
-beforeEach(async () => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW);
-  upstream = fakeUpstream();
-  key = await putTenant(env, "acme");
-});
-afterEach(async () => {
-  upstream.restore();
-  vi.useRealTimers();
-  await reset();
+frozenProxy(NOW, (fake, tenantKey) => {
+  upstream = fake;
+  key = tenantKey;
 });
 
 describe("POST /v1/device-session", () => {

@@ -1,6 +1,7 @@
-import { env, reset } from "cloudflare:test";
-import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
+import { env } from "cloudflare:test";
+import { describe, it, vi } from "vitest";
+import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
+import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
 import type { RateLimiter } from "../limiter/rate-limiter.ts";
@@ -10,16 +11,9 @@ const bindings = testEnv({ AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
 let upstream: FakeUpstream;
 let key: string;
 
-beforeEach(async () => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(Date.UTC(2030, 0, 1));
-  upstream = fakeUpstream();
-  key = await putTenant(env, "acme");
-});
-afterEach(async () => {
-  upstream.restore();
-  vi.useRealTimers();
-  await reset();
+frozenProxy(Date.UTC(2030, 0, 1), (fake, tenantKey) => {
+  upstream = fake;
+  key = tenantKey;
 });
 
 const join = (

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 const wranglerConfig = fileURLToPath(new URL("./wrangler.toml", import.meta.url));
@@ -8,12 +9,20 @@ const wranglerConfig = fileURLToPath(new URL("./wrangler.toml", import.meta.url)
 const [, compatibilityDate = ""] =
   /^compatibility_date = "([\d-]+)"/m.exec(readFileSync(wranglerConfig, "utf8")) ?? [];
 
+// tests run the workspace packages' TypeScript sources, never a build (see each package.json's exports)
+const SOURCE = "@kvs-webrtc-storage/source";
+const fromSource = {
+  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
+};
+
 export default defineConfig({
   test: {
     // request logs are asserted by tests; print them only when a test fails
     silent: "passed-only",
     projects: [
       {
+        ...fromSource,
         test: {
           name: "core",
           environment: "node",
@@ -22,14 +31,18 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         // core's smoke suite inside workerd, as a Worker imports core (Node, Deno and Bun: npm run test:runtimes)
         plugins: [cloudflareTest({ miniflare: { compatibilityDate } })],
         test: { name: "core-workerd", include: ["packages/core/test/**/*.workerd.test.ts"] },
       },
       {
-        test: { name: "layout", environment: "node", include: ["test/**/*.test.ts"] },
+        ...fromSource,
+        // the repository as a whole: its layout rules, and the published packages as users install them
+        test: { name: "repo", environment: "node", include: ["test/**/*.test.ts"], testTimeout: 120_000 },
       },
       {
+        ...fromSource,
         test: {
           name: "testing",
           environment: "node",
@@ -37,6 +50,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           name: "bench",
           environment: "node",
@@ -44,6 +58,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: wranglerConfig },

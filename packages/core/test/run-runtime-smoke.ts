@@ -5,10 +5,12 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 const smoke = "packages/core/test/smoke-main.ts";
+// the workspace packages' TypeScript sources, not a build (their package.json exports)
+const SOURCE = "--conditions=@kvs-webrtc-storage/source";
 const runtimes: Record<string, string[]> = {
-  node: [process.execPath, smoke],
-  deno: [bin("deno"), "run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", smoke],
-  bun: [bin("bun"), smoke],
+  node: [process.execPath, SOURCE, smoke],
+  deno: [bin("deno"), "run", SOURCE, "--quiet", "--no-prompt", "--allow-read", "--allow-env", smoke],
+  bun: [bin("bun"), SOURCE, smoke],
 };
 
 let passed = 0;

@@ -11,7 +11,9 @@ const SCRIPT = join(import.meta.dirname, "support/emulator-process.ts");
 
 /** Starts the KVS emulator's Node server on an ephemeral port for the worker tests, and stops it afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const child = spawn(NODE, [SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+  // the workspace's emulator sources, not a build
+  const source = "--conditions=@kvs-webrtc-storage/source";
+  const child = spawn(NODE, [source, SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
   const [line] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
   const { url } = JSON.parse(line) as { url: string };
   project.provide("emulatorOrigin", url);

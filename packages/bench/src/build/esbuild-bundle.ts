@@ -4,10 +4,12 @@ import { build } from "esbuild";
 /** Where a bundle is meant to run. */
 export type BundleTarget = "workerd" | "neutral" | "browser";
 
+// the workspace packages' TypeScript sources come first, so nothing measured needs a build
+const SOURCE = "@kvs-webrtc-storage/source";
 const CONDITIONS: Record<BundleTarget, string[]> = {
-  workerd: ["workerd", "worker", "browser"],
-  neutral: ["worker", "browser"],
-  browser: ["worker", "browser"],
+  workerd: [SOURCE, "workerd", "worker", "browser"],
+  neutral: [SOURCE, "worker", "browser"],
+  browser: [SOURCE, "worker", "browser"],
 };
 
 /**

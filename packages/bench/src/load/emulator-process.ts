@@ -21,7 +21,9 @@ const START_TIMEOUT_MS = 30_000;
  * ```
  */
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [benchFile("load/emulator-main.ts")], {
+  // the workspace's emulator sources, not a build (its package.json exports)
+  const source = "--conditions=@kvs-webrtc-storage/source";
+  const child = spawn(process.execPath, [source, benchFile("load/emulator-main.ts")], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
   });

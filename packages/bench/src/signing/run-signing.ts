@@ -16,6 +16,8 @@ export type SigningOutcome =
   | { ok: false; runtime: string; error: string };
 
 const TIMEOUT_MS = 120_000;
+// the workspace packages' TypeScript sources, not a build (their package.json exports)
+const SOURCE = "--conditions=@kvs-webrtc-storage/source";
 
 function commandFor(
   runtime: Exclude<SigningRuntime, "workerd">,
@@ -26,11 +28,14 @@ function commandFor(
   const args = [runtime, JSON.stringify(plan), group];
   switch (runtime) {
     case "node":
-      return [process.execPath, [entry, ...args]];
+      return [process.execPath, [SOURCE, entry, ...args]];
     case "deno":
-      return [bin("deno"), ["run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", entry, ...args]];
+      return [
+        bin("deno"),
+        ["run", SOURCE, "--quiet", "--no-prompt", "--allow-read", "--allow-env", entry, ...args],
+      ];
     case "bun":
-      return [bin("bun"), [entry, ...args]];
+      return [bin("bun"), [SOURCE, entry, ...args]];
   }
 }
 

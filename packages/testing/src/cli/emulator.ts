@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { demoDataSet, EMULATOR_PORT } from "../fixtures/demo-data.ts";
 import { startEmulator } from "../server/start-emulator.ts";
 import { parseCliOptions } from "./args.ts";

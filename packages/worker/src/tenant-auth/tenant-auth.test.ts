@@ -105,6 +105,26 @@ describe("authentication", () => {
     expect((await join(key, {}, CHANNELS.demoCamera2)).status).toBe(200);
   });
 
+  it("accepts the seeds' style, the key without a scheme, and nothing else without one", async ({
+    expect,
+  }) => {
+    const bare = (authorization: string) =>
+      post(bindings, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, undefined, {
+        authorization,
+      });
+    expect((await bare(key)).status).toBe(200);
+    expect(upstream.callsTo("/joinStorageSession")).toHaveLength(1);
+    for (const refused of [
+      `Token ${key}`,
+      `Basic ${btoa(key)}`,
+      ` ${key} extra`,
+      `acme.${secretFor("other")}`,
+    ]) {
+      expect((await bare(refused)).status).toBe(401);
+    }
+    expect(upstream.callsTo("/joinStorageSession")).toHaveLength(1);
+  });
+
   it("accepts the scheme case-insensitively, as RFC 9110 requires", async ({ expect }) => {
     const response = await post(
       bindings,

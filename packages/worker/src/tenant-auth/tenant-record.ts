@@ -33,7 +33,8 @@ export interface TenantRecord {
 }
 
 const KEY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const BEARER = /^Bearer +([^ .]+)\.([^ ]+)$/i;
+// `Bearer <key>`, or the key alone, as the seeds' generated client sends it (its apiKeyPrefix is null)
+const BEARER = /^(?:Bearer +)?([^ .]+)\.([^ ]+)$/i;
 // 22 base64url characters carry 132 bits: the floor for a presented secret; generated ones have 256
 const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;
@@ -89,10 +90,11 @@ export function parseTenantRecord(value: unknown): TenantRecord | undefined {
 }
 
 /**
- * The key an `Authorization: Bearer <keyId>.<secret>` header presents, if it is well formed.
+ * The key an `Authorization: Bearer <keyId>.<secret>` (or `<keyId>.<secret>`) header presents, if well formed.
  *
  * @example
  * parseBearer("Bearer demo.local-demo-secret-not-for-production"); // { keyId: "demo", secret: "local-…" }
+ * parseBearer("demo.local-demo-secret-not-for-production"); // the same
  */
 export function parseBearer(header: string): { keyId: string; secret: string } | undefined {
   const [, keyId, secret] = BEARER.exec(header.trim()) ?? [];

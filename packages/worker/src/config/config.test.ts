@@ -17,6 +17,7 @@ describe("configuration", () => {
       LIMITER_TIMEOUT_MS: 1000,
       UPSTREAM_TIMEOUT_MS: 5000,
       PRESIGN_EXPIRES_SECONDS: 300,
+      TOKEN_MAX_TTL_SECONDS: 3600,
     });
     expect(result.ok && result.value.CONTROL_PLANE_ORIGIN).toBeUndefined();
   });

@@ -5,7 +5,7 @@
 import { isRegion } from "@kvs-webrtc-storage/core";
 import type { MiddlewareHandler } from "hono";
 import { fail, ok, type Result } from "../errors/errors.ts";
-import { type RequestVariables, reject } from "../http/request-log.ts";
+import { type RequestVariables, reject } from "../http/request.ts";
 
 /** Reads one variable: its value, or what it must be (never repeating the value). */
 type Parser<T> = (raw: string | undefined) => Result<T, string>;
@@ -58,6 +58,26 @@ const required =
     return rule.test(value) ? ok(value) : fail(`must be set (wrangler secret put) to ${expectation}`);
   };
 
+/** A device-token signing key: its id (the JWT `kid`) and its secret. */
+export interface TokenSigningKey {
+  readonly kid: string;
+  readonly secret: string;
+}
+
+// `<kid>:<secret>` entries, comma-separated, the current key first; the others only verify tokens they minted
+const tokenKeys: Parser<readonly TokenSigningKey[] | undefined> = (raw) => {
+  if (raw === undefined || raw.trim() === "") return ok(undefined);
+  const keys = raw
+    .split(",")
+    .map((entry) => /^([a-z0-9-]{1,32}):([A-Za-z0-9_-]{32,512})$/.exec(entry.trim()));
+  if (keys.length <= 4 && keys.every((key) => key !== null)) {
+    return ok(keys.map((key) => ({ kid: key?.[1] ?? "", secret: key?.[2] ?? "" })));
+  }
+  return fail(
+    "must be up to 4 comma-separated <kid>:<secret> keys, the current first (kid: a-z 0-9 -; secret: 32+ base64url characters)",
+  );
+};
+
 /** Every variable and secret of the Worker, in the order problems are reported. */
 const VARIABLES = {
   ALLOWED_REGIONS: regions,
@@ -75,6 +95,9 @@ const VARIABLES = {
   AWS_ACCESS_KEY_ID: secret(required(/^[A-Z0-9]{16,128}$/, "an AWS access key id")),
   AWS_SECRET_ACCESS_KEY: secret(required(/^.{16,}$/s, "the AWS secret key")),
   AWS_SESSION_TOKEN: secret((raw) => ok(raw?.trim() || undefined)),
+  // device tokens: off until a signing key is set (wrangler secret put TOKEN_SIGNING_KEYS)
+  TOKEN_SIGNING_KEYS: secret(tokenKeys),
+  TOKEN_MAX_TTL_SECONDS: integer(60, 86_400, 3600),
 } satisfies Record<string, Parser<unknown>>;
 
 /** The name of a Worker variable or secret. */

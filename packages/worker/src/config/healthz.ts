@@ -1,7 +1,7 @@
 /** @module `GET /healthz`: the version, and whether the configuration is valid. */
 import type { Handler } from "hono";
 import packageJson from "../../package.json" with { type: "json" };
-import type { RequestVariables } from "../http/request-log.ts";
+import type { RequestVariables } from "../http/request.ts";
 import { type ConfigBindings, loadConfig } from "./config.ts";
 
 /**

@@ -17,7 +17,13 @@ const deviceSessionBody = z.object({
   clientId: z.optional(z.string().check(z.refine(isClientId))),
 });
 
-function parse(body: unknown): Result<OperationInput, string> {
+/**
+ * Validates `{channelArn, role, clientId?}` as a device names itself: a viewer by its client id, a master without one.
+ *
+ * @example
+ * parseDeviceInput({ channelArn, role: "VIEWER", clientId: "phone-1" });
+ */
+export function parseDeviceInput(body: unknown): Result<OperationInput, string> {
   const checked = deviceSessionBody.safeParse(body);
   if (!checked.success)
     return fail("body: must have channelArn, role MASTER or VIEWER, and an optional clientId");
@@ -78,6 +84,6 @@ async function forward(config: Config, input: OperationInput): Promise<Forwarded
 export const deviceSessionOperation: Operation = {
   name: "DeviceSession",
   limit: "device-session",
-  parse,
+  parse: parseDeviceInput,
   forward,
 };

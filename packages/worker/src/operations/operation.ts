@@ -6,14 +6,14 @@ import { type ChannelArnParts, isKvsError, parseChannelArn } from "@kvs-webrtc-s
 import type { Handler } from "hono";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result, rateLimitHeaders, type UpstreamFailure } from "../errors/errors.ts";
-import { readJsonObject } from "../http/json-body.ts";
-import { reject } from "../http/request-log.ts";
+import { readJsonObject, reject } from "../http/request.ts";
 import {
   enforceLimits,
   type LimitedOperation,
   type LimiterBindings,
   operationLimits,
 } from "../limiter/limits.ts";
+import type { DeviceGrant } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
 import type { Role, TenantRecord } from "../tenant-auth/tenant-record.ts";
 
@@ -53,7 +53,7 @@ export function operation(
   proxied: Operation,
 ): Handler<{ Bindings: LimiterBindings; Variables: TenantVariables }> {
   return async (c) => {
-    const { config, tenant, log } = c.var;
+    const { config, tenant, credential, log } = c.var;
     const body = await readJsonObject(c);
     if (!body.ok) return reject(c, body.error);
     const parsed = proxied.parse(body.value);
@@ -65,6 +65,8 @@ export function operation(
     }
     const allowed = authorize(tenant, input.channel, input.role);
     if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
+    const granted = credential.kind === "token" ? tokenGrants(credential.grant, input) : ok(undefined);
+    if (!granted.ok) return reject(c, { kind: "forbidden", message: granted.error });
     const checks = operationLimits(proxied.limit, input.channel, config, tenant.limits);
     const limited = await enforceLimits(c.env.LIMITER, checks, config.LIMITER_TIMEOUT_MS);
     if (!limited.ok) return reject(c, limited.error);
@@ -120,6 +122,13 @@ export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: 
   if (!granted) return fail("The tenant may not use this channel.");
   if (!tenant.roles.includes(role)) return fail("The tenant may not use this role.");
   return ok(undefined);
+}
+
+// a device token works for exactly its own channel, role and viewer
+function tokenGrants(grant: DeviceGrant, input: OperationInput): Result<void, string> {
+  const same =
+    grant.channelArn === input.channel.arn && grant.role === input.role && grant.clientId === input.clientId;
+  return same ? ok(undefined) : fail("The token does not grant this channel, role or client id.");
 }
 
 /**

@@ -6,8 +6,9 @@ import { BoundedCache } from "@kvs-webrtc-storage/core";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result } from "../errors/errors.ts";
-import { type RequestVariables, reject } from "../http/request-log.ts";
+import { type RequestVariables, reject } from "../http/request.ts";
 import { askLimiter, authFailureLimits, enforceLimits, type LimiterBindings } from "../limiter/limits.ts";
+import { type DeviceGrant, isJwtShaped, mintedByCurrentKey, verifyDeviceToken } from "./device-token.ts";
 import {
   parseBearer,
   parseTenantRecord,
@@ -21,10 +22,19 @@ export interface TenantBindings extends LimiterBindings {
   readonly TENANTS: KVNamespace;
 }
 
-/** What `tenantAuth()` reads from the context, and the `tenant` it adds. */
+/**
+ * How a request proved its tenant: the tenant key (which one, by its stored hash), or a device token and the
+ * grant it carries.
+ */
+export type Credential =
+  | { readonly kind: "key"; readonly keyHash: string }
+  | { readonly kind: "token"; readonly grant: DeviceGrant };
+
+/** What `tenantAuth()` reads from the context, and the `tenant` and `credential` it adds. */
 export interface TenantVariables extends RequestVariables {
   config: Config;
   tenant: TenantRecord;
+  credential: Credential;
 }
 
 // slots compared on every call, so timing does not reveal how many hashes a tenant has (or whether it exists)
@@ -52,36 +62,81 @@ export function tenantAuth(): MiddlewareHandler<{ Bindings: TenantBindings; Vari
   return async (c, next) => {
     const authenticated = await authenticate(c.req.raw.headers, c.env, c.var.config);
     if (!authenticated.ok) return reject(c, authenticated.error);
-    c.set("tenant", authenticated.value);
-    c.var.log.tenant = authenticated.value.tenantId;
+    const { tenant, credential } = authenticated.value;
+    c.set("tenant", tenant);
+    c.set("credential", credential);
+    c.var.log.tenant = tenant.tenantId;
+    c.var.log.credential = credential.kind;
     return next();
   };
+}
+
+/** The tenant a request acts for, and how it proved it. */
+interface Authenticated {
+  readonly tenant: TenantRecord;
+  readonly credential: Credential;
 }
 
 async function authenticate(
   headers: Headers,
   env: TenantBindings,
   config: Config,
-): Promise<Result<TenantRecord>> {
-  const { keyId, secret } = parseBearer(headers.get("authorization") ?? "") ?? {};
+): Promise<Result<Authenticated>> {
+  const authorization = headers.get("authorization")?.trim() ?? "";
+  const bearer = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+  const token = bearer !== undefined && isJwtShaped(bearer) ? bearer : undefined;
+  const key = token === undefined ? parseBearer(authorization) : undefined;
+  // a token's tenant is not known before it is verified: its failures count against the address alone
+  const keyId = key?.keyId;
   const address = clientAddress(headers);
   const nowMs = Date.now();
   const timeoutMs = config.LIMITER_TIMEOUT_MS;
   const suspected = authFailureLimits(keyId, address, config, false).filter((check) =>
     isSuspect(check.call.objectName, nowMs),
   );
-  const [budget, tenant] = await Promise.all([
+  const [budget, verified] = await Promise.all([
     suspected.length === 0 ? undefined : enforceLimits(env.LIMITER, suspected, timeoutMs),
-    keyId === undefined ? undefined : findTenant(env.TENANTS, keyId),
+    token !== undefined
+      ? verifyToken(token, env, config, nowMs)
+      : key === undefined
+        ? undefined
+        : verifyKey(key.keyId, key.secret, env),
   ]);
   if (budget !== undefined && !budget.ok) return fail(budget.error);
-  const matches = secret !== undefined && (await secretMatches(secret, tenant?.keyHashes ?? []));
-  if (matches && tenant !== undefined && !tenant.disabled) return ok(tenant);
+  if (verified !== undefined) return ok(verified);
   const failures = authFailureLimits(keyId, address, config, true);
   for (const { call } of failures) suspects.set(call.objectName, nowMs + call.policy.windowSeconds * 1000);
   // counting is best effort: a limiter outage must not turn a 401 into something more informative
   await Promise.all(failures.map((check) => askLimiter(env.LIMITER, check.call, timeoutMs)));
   return fail({ kind: "unauthenticated" });
+}
+
+async function verifyKey(
+  keyId: string,
+  secret: string,
+  env: TenantBindings,
+): Promise<Authenticated | undefined> {
+  const tenant = await findTenant(env.TENANTS, keyId);
+  const keyHash = await matchingHash(secret, tenant?.keyHashes ?? []);
+  if (keyHash === undefined || tenant === undefined || tenant.disabled) return undefined;
+  return { tenant, credential: { kind: "key", keyHash } };
+}
+
+// a token works while its tenant is enabled and still holds the key that minted it
+async function verifyToken(
+  bearer: string,
+  env: TenantBindings,
+  config: Config,
+  nowMs: number,
+): Promise<Authenticated | undefined> {
+  const token = await verifyDeviceToken(bearer, config.TOKEN_SIGNING_KEYS ?? [], nowMs);
+  if (token === undefined) return undefined;
+  const tenant = await findTenant(env.TENANTS, token.tenantId);
+  if (tenant === undefined || tenant.disabled || !mintedByCurrentKey(tenant.keyHashes, token.keyHash)) {
+    return undefined;
+  }
+  const { channelArn, role, clientId, origin } = token;
+  return { tenant, credential: { kind: "token", grant: { channelArn, role, clientId, origin } } };
 }
 
 function isSuspect(name: string, nowMs: number): boolean {
@@ -106,14 +161,15 @@ async function findTenant(kv: KVNamespace, tenantId: string): Promise<TenantReco
   return record;
 }
 
-// both sides are equal-length SHA-256 digests, and every slot is compared, even for unknown tenants
-async function secretMatches(secret: string, storedHashes: readonly string[]): Promise<boolean> {
+// the stored hash the secret matches; both sides are equal-length SHA-256 digests, and every slot is compared,
+// even for unknown tenants
+async function matchingHash(secret: string, storedHashes: readonly string[]): Promise<string | undefined> {
   const presented = await secretDigest(secret);
-  let matched = false;
+  let matched: string | undefined;
   for (let slot = 0; slot < SECRET_SLOTS; slot++) {
     const stored = decodeDigest(storedHashes[slot], presented.length);
     const equal = crypto.subtle.timingSafeEqual(presented, stored ?? new Uint8Array(presented.length));
-    matched = (equal && stored !== undefined) || matched;
+    if (equal && stored !== undefined) matched = storedHashes[slot];
   }
   return matched;
 }

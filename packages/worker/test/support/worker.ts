@@ -8,6 +8,9 @@ export const OPERATOR = {
   secretAccessKey: "emulator-operator-secret-not-for-production",
 } as const;
 
+/** The device-token signing key of the tests (`kid:secret`). */
+export const TOKEN_KEY = "test-1:test-token-signing-key-0123456789abcdef";
+
 /** Bindings from wrangler.toml plus test configuration; reuse one object per scenario (config is cached by it). */
 export function testEnv(overrides: Partial<Env> = {}): Env {
   return {
@@ -15,6 +18,7 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
     ALLOWED_REGIONS: "us-west-2,eu-west-1",
     AWS_ACCESS_KEY_ID: OPERATOR.accessKeyId,
     AWS_SECRET_ACCESS_KEY: OPERATOR.secretAccessKey,
+    TOKEN_SIGNING_KEYS: TOKEN_KEY,
     ...overrides,
   };
 }

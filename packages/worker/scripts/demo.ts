@@ -44,5 +44,11 @@ export function demoCurl(origin: string): string {
     "",
     `curl -s -X POST ${origin}/v1/device-session ${headers} \\`,
     `  -d '{"channelArn":"${arn}","role":"VIEWER","clientId":"viewer-1"}'`,
+    "",
+    "# a device token for one viewer (the tenant's backend does this; the device gets only the token)",
+    `TOKEN=$(curl -s -X POST ${origin}/v1/tokens ${headers} \\`,
+    `  -d '{"channelArn":"${arn}","role":"VIEWER","clientId":"viewer-1","ttlSeconds":600}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
+    `curl -i -X POST ${origin}/joinStorageSessionAsViewer -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+    `  -d '{"channelArn":"${arn}","clientId":"viewer-1"}'`,
   ].join("\n");
 }

@@ -1,7 +1,11 @@
 /** @module `npm start`: the emulator on 8790, `wrangler dev` on 8787 against it, and the demo tenant. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { DEMO_CREDENTIALS, EMULATOR_PORT } from "@kvs-webrtc-storage/testing/fixtures";
+import {
+  DEMO_CREDENTIALS,
+  DEMO_TOKEN_SIGNING_KEYS,
+  EMULATOR_PORT,
+} from "@kvs-webrtc-storage/testing/fixtures";
 import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { demoCurl, seedDemoTenant } from "./demo.ts";
 import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER, wranglerKv } from "./wrangler-kv.ts";
@@ -20,6 +24,7 @@ const vars = {
   EMULATOR_ORIGIN: emulator.url,
   AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.operator.accessKeyId,
   AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.operator.secretAccessKey,
+  TOKEN_SIGNING_KEYS: DEMO_TOKEN_SIGNING_KEYS,
 };
 const wrangler: ChildProcess = spawn(
   process.execPath,

@@ -1,8 +1,13 @@
+import { parseChannelArn } from "@kvs-webrtc-storage/core";
 import {
+  authorize,
   type ChannelGrant,
+  type DeviceGrant,
   generateTenantKey,
   parseTenantRecord,
+  signDeviceToken,
   type TenantRecord,
+  type TokenSigningKey,
   tenantStorageKey,
 } from "@kvs-webrtc-storage/worker";
 import type { KvStore } from "./wrangler-kv.ts";
@@ -89,6 +94,30 @@ export function listTenants(kv: KvStore): string[] {
     const state = record.disabled ? "disabled" : "enabled";
     return `${record.tenantId}  ${state}  keys=${record.keyHashes.length}  roles=${record.roles.join(",")}  channels=${channels}${limits}`;
   });
+}
+
+/**
+ * Mints a device token for `grant`, as `POST /v1/tokens` would with the tenant's current key: for scripts and tests
+ * that have the registry but no tenant backend. The tenant must be enabled and `grant` within its grants.
+ *
+ * @example
+ * ```ts
+ * const { token } = await mintToken(kv, "demo", { channelArn, role: "VIEWER", clientId: "v1" }, key, 600);
+ * ```
+ */
+export async function mintToken(
+  kv: KvStore,
+  tenantId: string,
+  grant: DeviceGrant,
+  key: TokenSigningKey,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresAt: string }> {
+  const record = load(kv, tenantId);
+  if (record.disabled) throw new Error(`tenant ${tenantId} is disabled`);
+  const allowed = authorize(record, parseChannelArn(grant.channelArn), grant.role);
+  if (!allowed.ok) throw new Error(allowed.error);
+  const [keyHash = ""] = record.keyHashes;
+  return signDeviceToken(grant, { tenantId, keyHash, key, ttlSeconds, nowMs: Date.now() });
 }
 
 function load(kv: KvStore, tenantId: string): TenantRecord {

@@ -1,7 +1,15 @@
-/** @module `npm run tenant -- add|list|rotate|disable|enable … [--local|--remote]`: the tenant registry CLI. */
+/** @module `npm run tenant -- add|list|rotate|disable|enable|token … [--local|--remote]`: the tenant registry CLI. */
 import { parseArgs } from "node:util";
-import { isKeyId, ROLES, type Role } from "@kvs-webrtc-storage/worker";
-import { addTenant, listTenants, parseGrant, rotateTenant, setDisabled } from "./tenant-commands.ts";
+import { DEMO_TOKEN_SIGNING_KEYS } from "@kvs-webrtc-storage/testing/fixtures";
+import { isKeyId, parseTokenSigningKeys, ROLES, type Role } from "@kvs-webrtc-storage/worker";
+import {
+  addTenant,
+  listTenants,
+  mintToken,
+  parseGrant,
+  rotateTenant,
+  setDisabled,
+} from "./tenant-commands.ts";
 import { wranglerKv } from "./wrangler-kv.ts";
 
 const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
@@ -11,7 +19,11 @@ const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
   rotate <tenant-id> [--drop-previous]
   disable <tenant-id>
   enable <tenant-id>
-The registry is local (wrangler dev's state) unless --remote is given. A new key is printed once.`;
+  token <tenant-id> --channel <channel ARN> --role MASTER|VIEWER [--client-id <id>] [--ttl <seconds>]
+                    [--origin <https://app.example.com>]
+The registry is local (wrangler dev's state) unless --remote is given. A new key is printed once.
+token signs with TOKEN_SIGNING_KEYS from the environment (the deployed secret's value); locally it defaults to
+the key npm start gives the proxy.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +35,9 @@ const { values, positionals } = parseArgs({
     "join-limit": { type: "string" },
     "device-session-limit": { type: "string" },
     "drop-previous": { type: "boolean" },
+    "client-id": { type: "string" },
+    ttl: { type: "string" },
+    origin: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -42,6 +57,8 @@ async function main(): Promise<void> {
       return printKey(await addTenant(kv, tenantId, newTenant()));
     case "rotate":
       return printKey(await rotateTenant(kv, tenantId, { dropPrevious: values["drop-previous"] === true }));
+    case "token":
+      return console.log(JSON.stringify(await newToken(kv, tenantId)));
     case "disable":
     case "enable":
       setDisabled(kv, tenantId, command === "disable");
@@ -55,7 +72,7 @@ function newTenant() {
   const channels = (values.channel ?? []).map(parseGrant);
   if (channels.length === 0) throw new Error("add needs at least one --channel <account>/<region>/<glob>");
   const roles = values.role ?? [...ROLES];
-  if (!roles.every((role): role is Role => (ROLES as readonly string[]).includes(role))) {
+  if (!roles.every(isRole)) {
     throw new Error("--role must be MASTER or VIEWER");
   }
   const join = optionalInteger(values["join-limit"], "--join-limit");
@@ -65,6 +82,30 @@ function newTenant() {
     ...(deviceSession && { deviceSessionPerSecond: deviceSession }),
   };
   return { channels, roles, ...(Object.keys(limits).length > 0 && { limits }) };
+}
+
+async function newToken(kv: ReturnType<typeof wranglerKv>, tenantId: string) {
+  const [channelArn, ...more] = values.channel ?? [];
+  if (channelArn === undefined || more.length > 0)
+    throw new Error("token needs exactly one --channel <channel ARN>");
+  const roles = values.role ?? [];
+  const role = roles.length === 1 ? roles.find((name): name is Role => isRole(name)) : undefined;
+  if (role === undefined) throw new Error("token needs one --role MASTER or VIEWER");
+  const clientId = values["client-id"];
+  if ((role === "VIEWER") !== (clientId !== undefined)) {
+    throw new Error("--client-id is required for VIEWER and not allowed for MASTER");
+  }
+  const fallback = values.remote ? undefined : DEMO_TOKEN_SIGNING_KEYS;
+  const keys = parseTokenSigningKeys(process.env.TOKEN_SIGNING_KEYS ?? fallback);
+  const [key] = keys.ok ? (keys.value ?? []) : [];
+  if (key === undefined) throw new Error(`TOKEN_SIGNING_KEYS ${keys.ok ? "must be set" : keys.error}`);
+  const ttl = optionalInteger(values.ttl, "--ttl") ?? 900;
+  const grant = { channelArn, role, clientId, origin: values.origin };
+  return mintToken(kv, tenantId, grant, key, ttl);
+}
+
+function isRole(name: string): name is Role {
+  return (ROLES as readonly string[]).includes(name);
 }
 
 function optionalInteger(value: string | undefined, name: string): number | undefined {

@@ -3,7 +3,10 @@
  * tenant registry's record format and key tools. It loads nothing Workers-only, so Node, Deno and Bun import
  * it; the Worker itself is `src/worker.ts` (wrangler.toml `main`).
  */
+export { parseTokenSigningKeys, type TokenSigningKey } from "./config/config.ts";
+export { type DeviceGrant, signDeviceToken } from "./tenant-auth/device-token.ts";
 export {
+  authorize,
   type ChannelGrant,
   generateTenantKey,
   hashSecret,

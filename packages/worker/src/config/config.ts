@@ -64,8 +64,14 @@ export interface TokenSigningKey {
   readonly secret: string;
 }
 
-// `<kid>:<secret>` entries, comma-separated, the current key first; the others only verify tokens they minted
-const tokenKeys: Parser<readonly TokenSigningKey[] | undefined> = (raw) => {
+/**
+ * Reads device-token signing keys: `<kid>:<secret>` entries, comma-separated, the current key first (the others
+ * only verify tokens they minted); `undefined` when unset.
+ *
+ * @example
+ * parseTokenSigningKeys("k2:…,k1:…"); // { ok: true, value: [{ kid: "k2", secret: "…" }, { kid: "k1", secret: "…" }] }
+ */
+export const parseTokenSigningKeys: Parser<readonly TokenSigningKey[] | undefined> = (raw) => {
   if (raw === undefined || raw.trim() === "") return ok(undefined);
   const keys = raw
     .split(",")
@@ -96,7 +102,7 @@ const VARIABLES = {
   AWS_SECRET_ACCESS_KEY: secret(required(/^.{16,}$/s, "the AWS secret key")),
   AWS_SESSION_TOKEN: secret((raw) => ok(raw?.trim() || undefined)),
   // device tokens: off until a signing key is set (wrangler secret put TOKEN_SIGNING_KEYS)
-  TOKEN_SIGNING_KEYS: secret(tokenKeys),
+  TOKEN_SIGNING_KEYS: secret(parseTokenSigningKeys),
   TOKEN_MAX_TTL_SECONDS: integer(60, 86_400, 3600),
 } satisfies Record<string, Parser<unknown>>;
 

@@ -6,8 +6,8 @@ import type { Handler } from "hono";
 import { readJsonObject, reject } from "../http/request.ts";
 import { signDeviceToken } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
+import { authorize } from "../tenant-auth/tenant-record.ts";
 import { parseDeviceInput } from "./device-session.ts";
-import { authorize } from "./operation.ts";
 
 // what a token lives when the request does not say
 const DEFAULT_TTL_SECONDS = 900;

@@ -15,7 +15,7 @@ import {
 } from "../limiter/limits.ts";
 import type { DeviceGrant } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
-import type { Role, TenantRecord } from "../tenant-auth/tenant-record.ts";
+import { authorize, type Role } from "../tenant-auth/tenant-record.ts";
 
 /** A validated operation input: the channel it targets, the role it acts in, and the viewer's id. */
 export interface OperationInput {
@@ -105,53 +105,9 @@ export function channelInput(
   }
 }
 
-/**
- * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
- * and channel name, and the role must be granted. Checked on every request (OWASP API1).
- *
- * @example
- * authorize(tenant, channel, "MASTER"); // { ok: false, error: "The tenant may not use this channel." }
- */
-export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Result<void, string> {
-  const granted = tenant.channels.some(
-    (grant) =>
-      grant.accountId === channel.accountId &&
-      grant.region === channel.region &&
-      matchesGlob(grant.channelName, channel.channelName),
-  );
-  if (!granted) return fail("The tenant may not use this channel.");
-  if (!tenant.roles.includes(role)) return fail("The tenant may not use this role.");
-  return ok(undefined);
-}
-
 // a device token works for exactly its own channel, role and viewer
 function tokenGrants(grant: DeviceGrant, input: OperationInput): Result<void, string> {
   const same =
     grant.channelArn === input.channel.arn && grant.role === input.role && grant.clientId === input.clientId;
   return same ? ok(undefined) : fail("The token does not grant this channel, role or client id.");
-}
-
-/**
- * Matches a channel name against a grant's glob, in which `*` stands for any run of characters (also none).
- * Linear time and no regular expression built from data, so a hostile pattern cannot backtrack.
- *
- * @example
- * matchesGlob("demo-camera*", "demo-camera-2"); // true
- */
-export function matchesGlob(pattern: string, name: string): boolean {
-  const parts = pattern.split("*");
-  const first = parts[0] ?? "";
-  if (parts.length === 1) return pattern === name;
-  const last = parts[parts.length - 1] ?? "";
-  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
-    return false;
-  let position = first.length;
-  const end = name.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    // taking the leftmost occurrence is always safe: it leaves the most room for what follows
-    const found = name.indexOf(middle, position);
-    if (found === -1 || found + middle.length > end) return false;
-    position = found + middle.length;
-  }
-  return true;
 }

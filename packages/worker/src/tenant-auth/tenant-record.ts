@@ -1,9 +1,10 @@
 /**
  * @module A tenant as the registry (Workers KV `TENANTS`) stores it — key id, secret hashes, channel grants,
- * roles, limits — and its key format: `<keyId>.<secret>`, generated, hashed, parsed and compared here.
+ * roles, limits — what its grants allow, and its key format: `<keyId>.<secret>`, generated, hashed and parsed here.
  */
-import { isRegion } from "@kvs-webrtc-storage/core";
+import { type ChannelArnParts, isRegion } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
+import { fail, ok, type Result } from "../errors/errors.ts";
 
 /** Signaling-channel roles a tenant may be granted. */
 export const ROLES = ["MASTER", "VIEWER"] as const;
@@ -140,4 +141,48 @@ export async function generateTenantKey(keyId: string): Promise<{ key: string; s
   if (!isKeyId(keyId)) throw new RangeError("key id must be lower-case letters, digits and dashes");
   const secret = toBase64Url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
   return { key: `${keyId}.${secret}`, secretHash: await hashSecret(secret) };
+}
+
+/**
+ * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
+ * and channel name, and the role must be granted. Checked on every request (OWASP API1).
+ *
+ * @example
+ * authorize(tenant, channel, "MASTER"); // { ok: false, error: "The tenant may not use this channel." }
+ */
+export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Result<void, string> {
+  const granted = tenant.channels.some(
+    (grant) =>
+      grant.accountId === channel.accountId &&
+      grant.region === channel.region &&
+      matchesGlob(grant.channelName, channel.channelName),
+  );
+  if (!granted) return fail("The tenant may not use this channel.");
+  if (!tenant.roles.includes(role)) return fail("The tenant may not use this role.");
+  return ok(undefined);
+}
+
+/**
+ * Matches a channel name against a grant's glob, in which `*` stands for any run of characters (also none).
+ * Linear time and no regular expression built from data, so a hostile pattern cannot backtrack.
+ *
+ * @example
+ * matchesGlob("demo-camera*", "demo-camera-2"); // true
+ */
+export function matchesGlob(pattern: string, name: string): boolean {
+  const parts = pattern.split("*");
+  const first = parts[0] ?? "";
+  if (parts.length === 1) return pattern === name;
+  const last = parts[parts.length - 1] ?? "";
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
+    return false;
+  let position = first.length;
+  const end = name.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    // taking the leftmost occurrence is always safe: it leaves the most room for what follows
+    const found = name.indexOf(middle, position);
+    if (found === -1 || found + middle.length > end) return false;
+    position = found + middle.length;
+  }
+  return true;
 }

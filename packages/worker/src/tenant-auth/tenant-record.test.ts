@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
 import { putTenant } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
-import type { Role, TenantRecord } from "../tenant-auth/tenant-record.ts";
-import { authorize, matchesGlob } from "./operation.ts";
+import { authorize, matchesGlob, type Role, type TenantRecord } from "./tenant-record.ts";
 
 const ACCOUNTS = ["111122223333", "444455556666"];
 const REGIONS = ["us-west-2", "eu-west-1"];

@@ -4,7 +4,13 @@ import {
   DEMO_REGION,
   DEMO_TENANT_KEY,
 } from "@kvs-webrtc-storage/testing/fixtures";
-import { hashSecret, type TenantRecord, tenantStorageKey } from "@kvs-webrtc-storage/worker";
+import {
+  hashSecret,
+  ORIGIN_INDEX_KEY,
+  originIndex,
+  type TenantRecord,
+  tenantStorageKey,
+} from "@kvs-webrtc-storage/worker";
 import type { KvStore } from "./wrangler-kv.ts";
 
 /**
@@ -22,9 +28,12 @@ export async function seedDemoTenant(kv: KvStore): Promise<void> {
     keyHashes: [await hashSecret(secret)],
     channels: [{ accountId: DEMO_ACCOUNT, region: DEMO_REGION, channelName: "demo-camera*" }],
     roles: ["MASTER", "VIEWER"],
+    // the demo page, on any local port
+    origins: ["http://127.0.0.1:*", "http://localhost:*"],
     disabled: false,
   };
   kv.put(tenantStorageKey(tenantId), JSON.stringify(record));
+  kv.put(ORIGIN_INDEX_KEY, originIndex([record]));
 }
 
 /**

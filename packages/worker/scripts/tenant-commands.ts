@@ -4,6 +4,9 @@ import {
   type ChannelGrant,
   type DeviceGrant,
   generateTenantKey,
+  isOriginPattern,
+  ORIGIN_INDEX_KEY,
+  originIndex,
   parseTenantRecord,
   signDeviceToken,
   type TenantRecord,
@@ -17,6 +20,7 @@ export interface NewTenant {
   channels: ChannelGrant[];
   roles: TenantRecord["roles"];
   limits?: TenantRecord["limits"];
+  origins?: string[];
 }
 
 /**
@@ -91,8 +95,9 @@ export function listTenants(kv: KvStore): string[] {
     if (record === undefined) return `${name}  (invalid record)`;
     const channels = record.channels.map((g) => `${g.accountId}/${g.region}/${g.channelName}`).join(",");
     const limits = record.limits === undefined ? "" : `  limits=${JSON.stringify(record.limits)}`;
+    const origins = record.origins === undefined ? "" : `  origins=${record.origins.join(",")}`;
     const state = record.disabled ? "disabled" : "enabled";
-    return `${record.tenantId}  ${state}  keys=${record.keyHashes.length}  roles=${record.roles.join(",")}  channels=${channels}${limits}`;
+    return `${record.tenantId}  ${state}  keys=${record.keyHashes.length}  roles=${record.roles.join(",")}  channels=${channels}${limits}${origins}`;
   });
 }
 
@@ -126,9 +131,30 @@ function load(kv: KvStore, tenantId: string): TenantRecord {
   return record;
 }
 
+/**
+ * Sets the browser origins a tenant's pages may call from (replacing the list; none clears it).
+ *
+ * @example
+ * ```ts
+ * setOrigins(kv, "acme", ["https://app.acme.com", "http://localhost:*"]);
+ * ```
+ */
+export function setOrigins(kv: KvStore, tenantId: string, origins: readonly string[]): void {
+  const invalid = origins.filter((origin) => !isOriginPattern(origin));
+  if (invalid.length > 0) {
+    throw new Error(
+      `--origin ${invalid.join(", ")}: must be scheme://host[:port], * standing for the first host label or the port`,
+    );
+  }
+  save(kv, { ...load(kv, tenantId), origins: [...origins] });
+}
+
 function save(kv: KvStore, record: unknown): void {
   const valid = parseTenantRecord(record);
   if (valid === undefined)
-    throw new Error("the tenant record is invalid; check ids, channels, roles and limits");
+    throw new Error("the tenant record is invalid; check ids, channels, roles, limits and origins");
   kv.put(tenantStorageKey(valid.tenantId), JSON.stringify(valid));
+  // CORS preflights carry no credentials: they are answered from this index of every enabled tenant's origins
+  const tenants = kv.list("tenant:").flatMap((name) => parseTenantRecord(kv.get(name)) ?? []);
+  kv.put(ORIGIN_INDEX_KEY, originIndex(tenants));
 }

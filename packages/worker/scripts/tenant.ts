@@ -9,12 +9,14 @@ import {
   parseGrant,
   rotateTenant,
   setDisabled,
+  setOrigins,
 } from "./tenant-commands.ts";
 import { wranglerKv } from "./wrangler-kv.ts";
 
 const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
   add <tenant-id> --channel <account>/<region>/<glob> [--channel …] [--role MASTER|VIEWER …]
-                  [--join-limit <per-second>] [--device-session-limit <per-second>]
+                  [--join-limit <per-second>] [--device-session-limit <per-second>] [--origin <pattern> …]
+  origins <tenant-id> [--origin <pattern> …]   (replaces the list; none clears it)
   list
   rotate <tenant-id> [--drop-previous]
   disable <tenant-id>
@@ -37,7 +39,7 @@ const { values, positionals } = parseArgs({
     "drop-previous": { type: "boolean" },
     "client-id": { type: "string" },
     ttl: { type: "string" },
-    origin: { type: "string" },
+    origin: { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -57,6 +59,9 @@ async function main(): Promise<void> {
       return printKey(await addTenant(kv, tenantId, newTenant()));
     case "rotate":
       return printKey(await rotateTenant(kv, tenantId, { dropPrevious: values["drop-previous"] === true }));
+    case "origins":
+      setOrigins(kv, tenantId, values.origin ?? []);
+      return console.log(`tenant ${tenantId} origins: ${(values.origin ?? []).join(", ") || "none"}`);
     case "token":
       return console.log(JSON.stringify(await newToken(kv, tenantId)));
     case "disable":
@@ -81,7 +86,13 @@ function newTenant() {
     ...(join && { joinPerSecond: join }),
     ...(deviceSession && { deviceSessionPerSecond: deviceSession }),
   };
-  return { channels, roles, ...(Object.keys(limits).length > 0 && { limits }) };
+  const origins = values.origin ?? [];
+  return {
+    channels,
+    roles,
+    ...(Object.keys(limits).length > 0 && { limits }),
+    ...(origins.length > 0 && { origins }),
+  };
 }
 
 async function newToken(kv: ReturnType<typeof wranglerKv>, tenantId: string) {
@@ -100,7 +111,9 @@ async function newToken(kv: ReturnType<typeof wranglerKv>, tenantId: string) {
   const [key] = keys.ok ? (keys.value ?? []) : [];
   if (key === undefined) throw new Error(`TOKEN_SIGNING_KEYS ${keys.ok ? "must be set" : keys.error}`);
   const ttl = optionalInteger(values.ttl, "--ttl") ?? 900;
-  const grant = { channelArn, role, clientId, origin: values.origin };
+  const [origin, ...others] = values.origin ?? [];
+  if (others.length > 0) throw new Error("a token is bound to one --origin at most");
+  const grant = { channelArn, role, clientId, origin };
   return mintToken(kv, tenantId, grant, key, ttl);
 }
 

@@ -14,6 +14,7 @@ import { deviceSessionOperation } from "./operations/device-session.ts";
 import { joinOperation, viewerJoinOperation } from "./operations/join.ts";
 import { mintToken } from "./operations/mint-token.ts";
 import { type Operation, operation } from "./operations/operation.ts";
+import { tenantCors } from "./tenant-auth/origins.ts";
 import { tenantAuth } from "./tenant-auth/tenant-auth.ts";
 
 export { RateLimiter } from "./limiter/rate-limiter.ts";
@@ -36,6 +37,7 @@ function createApp(): Hono<{ Bindings: Env; Variables: RequestVariables }> {
   // the smallest router (~0.5 KB gz against RegExpRouter's 2): the routes are few and static, and every KB ships to the edge
   const app = new Hono<{ Bindings: Env; Variables: RequestVariables }>({ router: new PatternRouter() });
   app.use(requestLog());
+  app.use(tenantCors());
   // PatternRouter would also match "/joinStorageSession/"; AWS operation paths are exact
   app.use(async (c, next) => (c.req.path.endsWith("/") ? reject(c, { kind: "unknown-operation" }) : next()));
   app.get("/healthz", healthz);

@@ -5,6 +5,7 @@
 import type { Handler } from "hono";
 import { readJsonObject, reject } from "../http/request.ts";
 import { signDeviceToken } from "../tenant-auth/device-token.ts";
+import { originAllowed } from "../tenant-auth/origins.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
 import { authorize } from "../tenant-auth/tenant-record.ts";
 import { parseDeviceInput } from "./device-session.ts";
@@ -30,6 +31,13 @@ export function mintToken(): Handler<{ Variables: TenantVariables }> {
     const { config, tenant, credential, log } = c.var;
     if (credential.kind !== "key") {
       return reject(c, { kind: "forbidden", message: "A device token cannot mint tokens." });
+    }
+    // the tenant key must not live in a page: minting is for the tenant's backend
+    if (c.req.header("origin") !== undefined) {
+      return reject(c, {
+        kind: "forbidden",
+        message: "Tokens are minted by the tenant's backend, not a browser.",
+      });
     }
     const [signingKey] = config.TOKEN_SIGNING_KEYS ?? [];
     if (signingKey === undefined)
@@ -64,6 +72,9 @@ export function mintToken(): Handler<{ Variables: TenantVariables }> {
     }
     const allowed = authorize(tenant, channel, role);
     if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
+    if (typeof origin === "string" && !originAllowed(tenant.origins, undefined, origin)) {
+      return reject(c, { kind: "forbidden", message: "The tenant does not allow this origin." });
+    }
     const minting = { tenantId: tenant.tenantId, keyHash: credential.keyHash, key: signingKey, ttlSeconds };
     const token = await signDeviceToken(
       { channelArn: channel.arn, role, clientId, origin },

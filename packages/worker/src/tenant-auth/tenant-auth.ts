@@ -9,6 +9,7 @@ import { fail, ok, type Result } from "../errors/errors.ts";
 import { type RequestVariables, reject } from "../http/request.ts";
 import { askLimiter, authFailureLimits, enforceLimits, type LimiterBindings } from "../limiter/limits.ts";
 import { type DeviceGrant, isJwtShaped, mintedByCurrentKey, verifyDeviceToken } from "./device-token.ts";
+import { originAllowed } from "./origins.ts";
 import {
   parseBearer,
   parseTenantRecord,
@@ -63,6 +64,18 @@ export function tenantAuth(): MiddlewareHandler<{ Bindings: TenantBindings; Vari
     const authenticated = await authenticate(c.req.raw.headers, c.env, c.var.config);
     if (!authenticated.ok) return reject(c, authenticated.error);
     const { tenant, credential } = authenticated.value;
+    // a browser page acts for a tenant only from an origin the tenant (and its token) allows
+    const origin = c.req.header("origin");
+    const bound = credential.kind === "token" ? credential.grant.origin : undefined;
+    if (
+      (origin !== undefined || bound !== undefined) &&
+      !originAllowed(tenant.origins, bound, origin ?? "")
+    ) {
+      return reject(c, {
+        kind: "forbidden",
+        message: "The request's origin is not allowed for this tenant.",
+      });
+    }
     c.set("tenant", tenant);
     c.set("credential", credential);
     c.var.log.tenant = tenant.tenantId;

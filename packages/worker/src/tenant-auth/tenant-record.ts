@@ -5,6 +5,7 @@
 import { type ChannelArnParts, isRegion } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
 import { fail, ok, type Result } from "../errors/errors.ts";
+import { isOriginPattern } from "./origins.ts";
 
 /** Signaling-channel roles a tenant may be granted. */
 export const ROLES = ["MASTER", "VIEWER"] as const;
@@ -26,6 +27,8 @@ export interface TenantRecord {
   readonly keyHashes: readonly string[];
   readonly channels: readonly ChannelGrant[];
   readonly roles: readonly Role[];
+  /** Browser origins the tenant's pages call from (`https://app.acme.com`, `https://*.acme.com`, `http://localhost:*`). */
+  readonly origins?: readonly string[] | undefined;
   /** Per-channel limits that can only lower the configured ones. */
   readonly limits?:
     | { readonly joinPerSecond?: number | undefined; readonly deviceSessionPerSecond?: number | undefined }
@@ -54,6 +57,7 @@ const tenantRecord = z.object({
   ),
   roles: z.array(z.enum(ROLES)),
   limits: z.optional(z.object({ joinPerSecond: perSecond, deviceSessionPerSecond: perSecond })),
+  origins: z.optional(z.array(z.string().check(z.refine(isOriginPattern))).check(z.maxLength(32))),
   disabled: z.boolean(),
 });
 

@@ -1,5 +1,12 @@
 import type { Env } from "../../src/env.ts";
-import { hashSecret, type TenantRecord, tenantStorageKey } from "../../src/index.ts";
+import {
+  hashSecret,
+  ORIGIN_INDEX_KEY,
+  originIndex,
+  parseTenantRecord,
+  type TenantRecord,
+  tenantStorageKey,
+} from "../../src/index.ts";
 
 /** Demo channels as the emulator fixtures define them. */
 export const CHANNELS = {
@@ -25,5 +32,11 @@ export async function putTenant(env: Env, tenantId: string, overrides: Partial<T
     ...overrides,
   };
   await env.TENANTS.put(tenantStorageKey(tenantId), JSON.stringify(record));
+  // as the tenant tool does: the preflight index follows every change of a tenant
+  const names = (await env.TENANTS.list({ prefix: "tenant:" })).keys.map((key) => key.name);
+  const records = await Promise.all(
+    names.map(async (name) => parseTenantRecord(await env.TENANTS.get(name, "json"))),
+  );
+  await env.TENANTS.put(ORIGIN_INDEX_KEY, originIndex(records.filter((r) => r !== undefined)));
   return `${tenantId}.${secretFor(tenantId)}`;
 }

@@ -59,6 +59,16 @@ export default defineConfig({
       },
       {
         ...fromSource,
+        // the browser demo in real Chromium against the whole local stack (wrangler dev, emulator, page)
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["packages/worker/test/browser/**/*.test.ts"],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        ...fromSource,
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: wranglerConfig },
@@ -69,6 +79,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["packages/worker/src/**/*.test.ts", "packages/worker/test/**/*.test.ts"],
+          exclude: ["packages/worker/test/browser/**"],
           globalSetup: ["packages/worker/test/global-setup.ts"],
         },
       },

@@ -29,11 +29,13 @@ export interface KvStore {
  * kv.put("tenant:demo", JSON.stringify(record));
  * ```
  */
-export function wranglerKv(target: KvTarget): KvStore {
+export function wranglerKv(target: KvTarget, persistTo?: string): KvStore {
+  // a local state directory of its own (tests), instead of the repository's .wrangler/state
+  const state = target === "local" && persistTo !== undefined ? ["--persist-to", persistTo] : [];
   const run = (args: string[]): string => {
     const result = spawnSync(
       process.execPath,
-      [WRANGLER, "kv", "key", ...args, "--binding", "TENANTS", "--config", CONFIG, `--${target}`],
+      [WRANGLER, "kv", "key", ...args, "--binding", "TENANTS", "--config", CONFIG, `--${target}`, ...state],
       {
         encoding: "utf8",
         env: { ...process.env, ...OFFLINE_WRANGLER_ENV },

@@ -88,6 +88,22 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-max-age")).toBe("600");
     expect(response.headers.get("access-control-allow-credentials")).toBeNull();
     expect(upstream.calls).toHaveLength(0);
+    // preflights carry no key: many of them from one address must not spend its auth-failure budget (10 a minute)
+    const from = { "cf-connecting-ip": "198.51.100.77" };
+    for (let i = 0; i < 15; i++) {
+      await send(bindings, "/joinStorageSession", {
+        method: "OPTIONS",
+        headers: { ...from, origin: APP, "access-control-request-method": "POST" },
+      });
+    }
+    const joined = await post(
+      bindings,
+      "/joinStorageSession",
+      { channelArn: CHANNELS.demoCamera },
+      key,
+      from,
+    );
+    expect(joined.status).toBe(200);
   });
 
   it("gives an origin no tenant allows no Access-Control-Allow-Origin, on preflights and answers alike", async ({
@@ -113,6 +129,7 @@ describe("CORS", () => {
     });
     expect(joined.status).toBe(200);
     expect(joined.headers.get("access-control-allow-origin")).toBe(APP);
+    expect(joined.headers.get("vary")).toContain("Origin");
     expect(joined.headers.get("access-control-expose-headers")).toBe(
       "x-amzn-RequestId,x-amzn-ErrorType,Retry-After,RateLimit,RateLimit-Policy",
     );

@@ -174,18 +174,22 @@ describe("authorization", () => {
 });
 
 describe("authentication failure budget", () => {
-  it("blocks a key id after repeated failures, even with the right secret", async ({ expect }) => {
+  it("blocks guesses at a key id after repeated failures, never its owner's right secret", async ({
+    expect,
+  }) => {
     for (let i = 0; i < 3; i++) {
       expect(
         (await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": `203.0.113.${i}` })).status,
       ).toBe(401);
     }
-    const blocked = await join(key, { "cf-connecting-ip": "192.0.2.1" });
+    // The key id is public (every device token names its tenant): strangers' guesses must not lock its owner out.
+    expect((await join(key, { "cf-connecting-ip": "192.0.2.1" })).status).toBe(200);
+    const blocked = await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": "192.0.2.2" });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("RateLimit-Policy")).toBe('"auth";q=3;w=60');
     expect(Number(blocked.headers.get("Retry-After"))).toBe(20);
     vi.setSystemTime(Date.UTC(2030, 0, 1) + 20_000);
-    expect((await join(key, { "cf-connecting-ip": "192.0.2.1" })).status).toBe(200);
+    expect((await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": "192.0.2.3" })).status).toBe(401);
   });
 
   it("blocks a client address (CF-Connecting-IP, never X-Forwarded-For) after repeated failures", async ({

@@ -107,16 +107,23 @@ async function authenticate(
   const suspected = authFailureLimits(keyId, address, config, false).filter((check) =>
     isSuspect(check.call.objectName, nowMs),
   );
-  const [budget, verified] = await Promise.all([
-    suspected.length === 0 ? undefined : enforceLimits(env.LIMITER, suspected, timeoutMs),
+  const budgetOf = (prefix: string) => {
+    const checks = suspected.filter((check) => check.call.objectName.startsWith(prefix));
+    return checks.length === 0 ? undefined : enforceLimits(env.LIMITER, checks, timeoutMs);
+  };
+  const [addressBudget, keyBudget, verified] = await Promise.all([
+    budgetOf("auth-address:"),
+    budgetOf("auth-key:"),
     token !== undefined
       ? verifyToken(token, env, config, nowMs)
       : key === undefined
         ? undefined
         : verifyKey(key.keyId, key.secret, env),
   ]);
-  if (budget !== undefined && !budget.ok) return fail(budget.error);
+  if (addressBudget !== undefined && !addressBudget.ok) return fail(addressBudget.error);
+  // the key id is no secret (every device token names its tenant): its budget never refuses the right secret
   if (verified !== undefined) return ok(verified);
+  if (keyBudget !== undefined && !keyBudget.ok) return fail(keyBudget.error);
   const failures = authFailureLimits(keyId, address, config, true);
   for (const { call } of failures) suspects.set(call.objectName, nowMs + call.policy.windowSeconds * 1000);
   // counting is best effort: a limiter outage must not turn a 401 into something more informative

@@ -91,6 +91,22 @@ describe("a device token", () => {
     expect(upstream.callsTo("/joinStorageSession")).toHaveLength(0);
   });
 
+  it("answers every refusal alike, so it cannot probe its tenant's other grants", async ({ expect }) => {
+    const token = await tokenFor();
+    const messageFor = async (channelArn: string) =>
+      ((await (await viewerJoin(token, "v1", channelArn)).json()) as { message: string }).message;
+    // demo-camera-2 is in acme's grants, other-camera is not: a token sees no difference
+    expect(await messageFor(CHANNELS.demoCamera2)).toBe(await messageFor(CHANNELS.other));
+  });
+
+  it("stops working for a channel its tenant no longer grants", async ({ expect }) => {
+    const token = await tokenFor();
+    await putTenant(env, "acme", {
+      channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "demo-camera-2" }],
+    });
+    expect((await viewerJoin(token)).status).toBe(403);
+  });
+
   it("expires, with 30 s of tolerance for drifting clocks", async ({ expect }) => {
     const token = await tokenFor({ ...viewer, ttlSeconds: 60 });
     vi.setSystemTime(START + 60_000 + 29_000);

@@ -15,7 +15,7 @@ import {
 } from "../limiter/limits.ts";
 import type { DeviceGrant } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
-import { authorize, type Role } from "../tenant-auth/tenant-record.ts";
+import { authorize, type Role, type TenantRecord } from "../tenant-auth/tenant-record.ts";
 
 /** A validated operation input: the channel it targets, the role it acts in, and the viewer's id. */
 export interface OperationInput {
@@ -63,10 +63,11 @@ export function operation(
     if (!config.ALLOWED_REGIONS.has(input.channel.region)) {
       return reject(c, { kind: "invalid-input", message: "channelArn: region is not served by this proxy" });
     }
-    const allowed = authorize(tenant, input.channel, input.role);
+    const allowed =
+      credential.kind === "token"
+        ? tokenGrants(credential.grant, tenant, input)
+        : authorize(tenant, input.channel, input.role);
     if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
-    const granted = credential.kind === "token" ? tokenGrants(credential.grant, input) : ok(undefined);
-    if (!granted.ok) return reject(c, { kind: "forbidden", message: granted.error });
     const checks = operationLimits(proxied.limit, input.channel, config, tenant.limits);
     const limited = await enforceLimits(c.env.LIMITER, checks, config.LIMITER_TIMEOUT_MS);
     if (!limited.ok) return reject(c, limited.error);
@@ -105,9 +106,12 @@ export function channelInput(
   }
 }
 
-// a device token works for exactly its own channel, role and viewer
-function tokenGrants(grant: DeviceGrant, input: OperationInput): Result<void, string> {
+// a device token works for exactly its own channel, role and viewer, while its tenant still grants them; one
+// message for every refusal, so a token cannot probe which other channels its tenant's grants hold
+function tokenGrants(grant: DeviceGrant, tenant: TenantRecord, input: OperationInput): Result<void, string> {
   const same =
     grant.channelArn === input.channel.arn && grant.role === input.role && grant.clientId === input.clientId;
-  return same ? ok(undefined) : fail("The token does not grant this channel, role or client id.");
+  return same && authorize(tenant, input.channel, input.role).ok
+    ? ok(undefined)
+    : fail("The token does not grant this channel, role or client id.");
 }

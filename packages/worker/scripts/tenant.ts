@@ -110,7 +110,10 @@ async function newToken(kv: ReturnType<typeof wranglerKv>, tenantId: string) {
   const keys = parseTokenSigningKeys(process.env.TOKEN_SIGNING_KEYS ?? fallback);
   const [key] = keys.ok ? (keys.value ?? []) : [];
   if (key === undefined) throw new Error(`TOKEN_SIGNING_KEYS ${keys.ok ? "must be set" : keys.error}`);
-  const ttl = optionalInteger(values.ttl, "--ttl") ?? 900;
+  // the proxy refuses tokens that live longer than its TOKEN_MAX_TTL_SECONDS
+  const maxTtl = optionalInteger(process.env.TOKEN_MAX_TTL_SECONDS, "TOKEN_MAX_TTL_SECONDS") ?? 3600;
+  const ttl = optionalInteger(values.ttl, "--ttl") ?? Math.min(900, maxTtl);
+  if (ttl > maxTtl) throw new Error(`--ttl must be at most ${maxTtl} (TOKEN_MAX_TTL_SECONDS)`);
   const [origin, ...others] = values.origin ?? [];
   if (others.length > 0) throw new Error("a token is bound to one --origin at most");
   const grant = { channelArn, role, clientId, origin };

@@ -3,6 +3,7 @@
  * backend mints for one device — one channel, one role, the viewer's client id, optionally one origin — so a
  * camera or a browser page never holds the tenant key. Signed and checked with hono's JWT helper.
  */
+import { BoundedCache } from "@kvs-webrtc-storage/core";
 import { Jwt } from "hono/utils/jwt";
 import * as z from "zod/mini";
 import type { TokenSigningKey } from "../config/config.ts";
@@ -18,11 +19,13 @@ export interface DeviceGrant {
   readonly origin?: string | undefined;
 }
 
-/** A verified token: its grant, its tenant, and which of the tenant's keys minted it. */
+/** A verified token: its grant, its tenant, and which signing key and tenant key minted it. */
 export interface DeviceToken extends DeviceGrant {
   readonly tenantId: string;
-  /** The start of the minting key's stored hash: the token dies when that key is rotated out. */
-  readonly keyHash: string;
+  /** The signing key's id (`kid`) that verified it. */
+  readonly signedBy: string;
+  /** An HMAC of the minting tenant key's stored hash: the token dies when that key is rotated out. */
+  readonly keyTag: string;
   readonly expiresAtMs: number;
 }
 
@@ -30,7 +33,8 @@ const ISSUER = "kvs-webrtc-storage";
 const AUDIENCE = "kvs-webrtc-storage-proxy";
 // devices' clocks drift; a token is honoured this much before nbf and after exp
 const CLOCK_TOLERANCE_SECONDS = 30;
-const KEY_HASH_CHARS = 16;
+// 128 bits of HMAC-SHA256, base64url
+const KEY_TAG_CHARS = 22;
 
 const claims = z.object({
   sub: z.string(),
@@ -40,19 +44,36 @@ const claims = z.object({
   role: z.enum(ROLES),
   clientId: z.optional(z.string()),
   origin: z.optional(z.string()),
-  keyHash: z.string().check(z.length(KEY_HASH_CHARS)),
+  keyTag: z.string().check(z.length(KEY_TAG_CHARS)),
 });
 
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+
 // the secret's bytes as an HMAC JWK, so the JWT header carries its kid
-const jwkOf = (key: TokenSigningKey) => {
-  const k = btoa(String.fromCharCode(...new TextEncoder().encode(key.secret)));
-  return {
-    kty: "oct",
-    alg: "HS256",
-    kid: key.kid,
-    k: k.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, ""),
-  };
-};
+const jwkOf = (key: TokenSigningKey) => ({
+  kty: "oct",
+  alg: "HS256",
+  kid: key.kid,
+  k: base64url(new TextEncoder().encode(key.secret)),
+});
+
+const hmacKeys = new BoundedCache<string, Promise<CryptoKey>>(16);
+
+// names the minting tenant key without disclosing its stored hash to whoever reads the token (a page can)
+async function keyTagOf(key: TokenSigningKey, keyHash: string): Promise<string> {
+  let hmacKey = hmacKeys.get(key.secret);
+  if (hmacKey === undefined) {
+    const raw = new TextEncoder().encode(key.secret);
+    hmacKey = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    hmacKeys.set(key.secret, hmacKey);
+  }
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey, new TextEncoder().encode(`key:${keyHash}`));
+  return base64url(new Uint8Array(mac)).slice(0, KEY_TAG_CHARS);
+}
 
 /**
  * Mints a device token with `key`, valid from `nowMs` for `ttlSeconds`, for `grant` on behalf of the tenant whose
@@ -79,7 +100,7 @@ export async function signDeviceToken(
     role: grant.role,
     ...(grant.clientId === undefined ? {} : { clientId: grant.clientId }),
     ...(grant.origin === undefined ? {} : { origin: grant.origin }),
-    keyHash: minting.keyHash.slice(0, KEY_HASH_CHARS),
+    keyTag: await keyTagOf(minting.key, minting.keyHash),
   };
   const token = await Jwt.sign(payload, jwkOf(minting.key));
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
@@ -91,16 +112,17 @@ export const isJwtShaped = (credential: string): boolean =>
 
 /**
  * Verifies a device token against the signing keys (current and previous): its HS256 signature under the key its
- * `kid` names, issuer, audience, and `nbf`/`exp` within a 30 s clock tolerance. `undefined` for anything else;
- * whether the tenant and its minting key still exist is the caller's check.
+ * `kid` names, issuer, audience, `nbf`/`exp` within a 30 s clock tolerance, and a lifetime of at most
+ * `maxTtlSeconds`. `undefined` for anything else; whether the tenant and its minting key still exist is the
+ * caller's check.
  *
  * @example
- * const token = await verifyDeviceToken(bearer, config.TOKEN_SIGNING_KEYS ?? [], Date.now());
+ * const token = await verifyDeviceToken(bearer, config.TOKEN_SIGNING_KEYS ?? [], { nowMs: Date.now(), maxTtlSeconds: 3600 });
  */
 export async function verifyDeviceToken(
   token: string,
   keys: readonly TokenSigningKey[],
-  nowMs: number,
+  at: { nowMs: number; maxTtlSeconds: number },
 ): Promise<DeviceToken | undefined> {
   try {
     const key = keys.find(({ kid }) => kid === Jwt.decode(token).header.kid);
@@ -115,23 +137,32 @@ export async function verifyDeviceToken(
       iat: false,
     });
     const checked = claims.safeParse(payload);
-    const now = nowMs / 1000;
+    const now = at.nowMs / 1000;
     if (!checked.success) return undefined;
     const { sub, exp, nbf, ...grant } = checked.data;
     if (exp + CLOCK_TOLERANCE_SECONDS <= now || nbf - CLOCK_TOLERANCE_SECONDS > now) return undefined;
-    return { ...grant, tenantId: sub, expiresAtMs: exp * 1000 };
+    // a lowered TOKEN_MAX_TTL_SECONDS (or a leaked signing key used for long tokens) bounds every token
+    if (exp - nbf > at.maxTtlSeconds) return undefined;
+    return { ...grant, tenantId: sub, signedBy: key.kid, expiresAtMs: exp * 1000 };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Whether a token minted by the key whose stored hash starts with `keyHash` may still be used: its tenant holds that
- * key (a rotation that drops it revokes every token it minted).
+ * Whether a verified token may still be used: its tenant holds the key that minted it (a rotation that drops
+ * the key revokes every token it minted).
  *
  * @example
- * if (!mintedByCurrentKey(tenant.keyHashes, token.keyHash)) return unauthenticated();
+ * if (!(await mintedByCurrentKey(tenant.keyHashes, token, config.TOKEN_SIGNING_KEYS ?? []))) return unauthenticated();
  */
-export function mintedByCurrentKey(keyHashes: readonly string[], keyHash: string): boolean {
-  return keyHash.length === KEY_HASH_CHARS && keyHashes.some((hash) => hash.startsWith(keyHash));
+export async function mintedByCurrentKey(
+  keyHashes: readonly string[],
+  token: DeviceToken,
+  keys: readonly TokenSigningKey[],
+): Promise<boolean> {
+  const key = keys.find(({ kid }) => kid === token.signedBy);
+  if (key === undefined) return false;
+  const tags = await Promise.all(keyHashes.map((keyHash) => keyTagOf(key, keyHash)));
+  return tags.includes(token.keyTag);
 }

@@ -149,10 +149,11 @@ async function verifyToken(
   config: Config,
   nowMs: number,
 ): Promise<Authenticated | undefined> {
-  const token = await verifyDeviceToken(bearer, config.TOKEN_SIGNING_KEYS ?? [], nowMs);
+  const keys = config.TOKEN_SIGNING_KEYS ?? [];
+  const token = await verifyDeviceToken(bearer, keys, { nowMs, maxTtlSeconds: config.TOKEN_MAX_TTL_SECONDS });
   if (token === undefined) return undefined;
   const tenant = await findTenant(env.TENANTS, token.tenantId);
-  if (tenant === undefined || tenant.disabled || !mintedByCurrentKey(tenant.keyHashes, token.keyHash)) {
+  if (tenant === undefined || tenant.disabled || !(await mintedByCurrentKey(tenant.keyHashes, token, keys))) {
     return undefined;
   }
   const { channelArn, role, clientId, origin } = token;

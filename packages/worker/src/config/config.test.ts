@@ -40,6 +40,12 @@ describe("configuration", () => {
     ["PRESIGN_EXPIRES_SECONDS", "3600"],
     ["AWS_ACCESS_KEY_ID", "not-a-key-secret-value"],
     ["AWS_SECRET_ACCESS_KEY", "short-secret"],
+    ["TOKEN_SIGNING_KEYS", "k1:short"],
+    [
+      "TOKEN_SIGNING_KEYS",
+      "k1:first-signing-secret-0123456789abcdef,k1:second-signing-secret-0123456789abcd",
+    ],
+    ["TOKEN_MAX_TTL_SECONDS", "604800"],
   ] as const)("names %s once, without its value, when it is %j", ([name, value], { expect }) => {
     const result = loadConfig(testEnv({ [name]: value } as Partial<Env>));
     expect(result.ok).toBe(false);

@@ -76,11 +76,13 @@ export const parseTokenSigningKeys: Parser<readonly TokenSigningKey[] | undefine
   const keys = raw
     .split(",")
     .map((entry) => /^([a-z0-9-]{1,32}):([A-Za-z0-9_-]{32,512})$/.exec(entry.trim()));
-  if (keys.length <= 4 && keys.every((key) => key !== null)) {
+  const kids = new Set(keys.map((key) => key?.[1]));
+  // a repeated kid would verify its tokens under whichever secret comes first
+  if (keys.length <= 4 && keys.every((key) => key !== null) && kids.size === keys.length) {
     return ok(keys.map((key) => ({ kid: key?.[1] ?? "", secret: key?.[2] ?? "" })));
   }
   return fail(
-    "must be up to 4 comma-separated <kid>:<secret> keys, the current first (kid: a-z 0-9 -; secret: 32+ base64url characters)",
+    "must be up to 4 comma-separated <kid>:<secret> keys with distinct kids, the current first (kid: a-z 0-9 -; secret: 32+ base64url characters)",
   );
 };
 

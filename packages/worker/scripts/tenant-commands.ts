@@ -6,6 +6,7 @@ import {
   generateTenantKey,
   isOriginPattern,
   ORIGIN_INDEX_KEY,
+  originAllowed,
   originIndex,
   parseTenantRecord,
   signDeviceToken,
@@ -103,7 +104,8 @@ export function listTenants(kv: KvStore): string[] {
 
 /**
  * Mints a device token for `grant`, as `POST /v1/tokens` would with the tenant's current key: for scripts and tests
- * that have the registry but no tenant backend. The tenant must be enabled and `grant` within its grants.
+ * that have the registry but no tenant backend. The tenant must be enabled, `grant` within its grants and its
+ * origin (if any) one the tenant allows.
  *
  * @example
  * ```ts
@@ -121,6 +123,9 @@ export async function mintToken(
   if (record.disabled) throw new Error(`tenant ${tenantId} is disabled`);
   const allowed = authorize(record, parseChannelArn(grant.channelArn), grant.role);
   if (!allowed.ok) throw new Error(allowed.error);
+  if (grant.origin !== undefined && !originAllowed(record.origins, undefined, grant.origin)) {
+    throw new Error(`tenant ${tenantId} does not allow the origin ${grant.origin} (see: tenant origins)`);
+  }
   const [keyHash = ""] = record.keyHashes;
   return signDeviceToken(grant, { tenantId, keyHash, key, ttlSeconds, nowMs: Date.now() });
 }

@@ -5,7 +5,7 @@
  */
 export { parseTokenSigningKeys, type TokenSigningKey } from "./config/config.ts";
 export { type DeviceGrant, signDeviceToken } from "./tenant-auth/device-token.ts";
-export { isOriginPattern, ORIGIN_INDEX_KEY, originIndex } from "./tenant-auth/origins.ts";
+export { isOriginPattern, ORIGIN_INDEX_KEY, originAllowed, originIndex } from "./tenant-auth/origins.ts";
 export {
   authorize,
   type ChannelGrant,

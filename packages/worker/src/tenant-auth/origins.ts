@@ -12,6 +12,8 @@ export const ORIGIN_INDEX_KEY = "origins";
 // scheme://host[:port], where `*` may stand for the host's first label or for the port
 const PATTERN = /^(https?):\/\/(\*\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}|\*))?$/;
 const LABEL = /^[a-z0-9-]+$/;
+// plain http only where a page cannot be read or altered on the way: this machine
+const HTTP_HOSTS = new Set(["localhost", "127.0.0.1"]);
 // the index is read for every preflight; edge caching keeps that cheap, and a change shows within this long
 const CACHE_TTL_SECONDS = 60;
 
@@ -21,14 +23,15 @@ interface OriginStore {
 }
 
 /**
- * Whether `pattern` is an origin pattern: an exact origin, or one whose first host label or port is `*`.
+ * Whether `pattern` is an origin pattern: an exact origin, or one whose first host label or port is `*`. A `*`
+ * label needs at least two labels after it (`https://*.com` is refused), and `http` is for localhost only.
  *
  * @example
  * isOriginPattern("https://*.acme.com"); // true
  * isOriginPattern("https://acme.com/app"); // false
  */
 export function isOriginPattern(pattern: string): boolean {
-  return PATTERN.test(pattern);
+  return patternKey(pattern) !== undefined;
 }
 
 /**
@@ -39,14 +42,28 @@ export function isOriginPattern(pattern: string): boolean {
  * matchesOrigin("https://*.acme.com", "https://a.b.acme.com"); // false
  */
 export function matchesOrigin(pattern: string, origin: string): boolean {
-  const [, scheme, wildLabel, host = "", port] = PATTERN.exec(pattern) ?? [];
-  if (scheme === undefined || !URL.canParse(origin)) return false;
+  const key = patternKey(pattern);
+  return key !== undefined && originKeys(origin).includes(key);
+}
+
+// a pattern as one lookup key: scheme, host (or `*.` and the rest), port (or `*`)
+function patternKey(pattern: string): string | undefined {
+  const [, scheme, wildLabel = "", host = "", port = ""] = PATTERN.exec(pattern) ?? [];
+  if (scheme === undefined || (wildLabel !== "" && !host.includes("."))) return undefined;
+  if (scheme === "http" && (wildLabel !== "" || !HTTP_HOSTS.has(host))) return undefined;
+  return `${scheme} ${wildLabel}${host} ${port}`;
+}
+
+// the keys of every pattern that admits `origin`: at most four, so an index of any size is four lookups
+function originKeys(origin: string): string[] {
+  if (!URL.canParse(origin)) return [];
   const url = new URL(origin);
-  if (url.origin !== origin || url.protocol !== `${scheme}:`) return false;
-  const portMatches = port === "*" || url.port === (port ?? "");
-  if (wildLabel === undefined) return portMatches && url.hostname === host;
-  const label = url.hostname.slice(0, -(host.length + 1));
-  return portMatches && url.hostname.endsWith(`.${host}`) && LABEL.test(label);
+  if (url.origin !== origin) return [];
+  const scheme = url.protocol.slice(0, -1);
+  const dot = url.hostname.indexOf(".");
+  const hosts = [url.hostname];
+  if (dot > 0 && LABEL.test(url.hostname.slice(0, dot))) hosts.push(`*.${url.hostname.slice(dot + 1)}`);
+  return hosts.flatMap((host) => [`${scheme} ${host} ${url.port}`, `${scheme} ${host} *`]);
 }
 
 /**
@@ -61,7 +78,8 @@ export function originAllowed(
   origin: string,
 ): boolean {
   if (bound !== undefined && bound !== origin) return false;
-  return (patterns ?? []).some((pattern) => matchesOrigin(pattern, origin));
+  const keys = originKeys(origin);
+  return (patterns ?? []).some((pattern) => keys.includes(patternKey(pattern) ?? ""));
 }
 
 /**
@@ -77,9 +95,9 @@ export function originIndex(
   return JSON.stringify([...patterns].sort());
 }
 
-let known: { raw: string; patterns: readonly string[] } | undefined;
+let known: { raw: string; keys: ReadonlySet<string> } | undefined;
 
-async function indexedPatterns(store: OriginStore): Promise<readonly string[]> {
+async function indexedKeys(store: OriginStore): Promise<ReadonlySet<string>> {
   const raw = (await store.get(ORIGIN_INDEX_KEY, { type: "text", cacheTtl: CACHE_TTL_SECONDS })) ?? "[]";
   if (known?.raw !== raw) {
     let parsed: unknown;
@@ -89,9 +107,9 @@ async function indexedPatterns(store: OriginStore): Promise<readonly string[]> {
       parsed = [];
     }
     const patterns = Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === "string") : [];
-    known = { raw, patterns: patterns.filter(isOriginPattern) };
+    known = { raw, keys: new Set(patterns.flatMap((pattern) => patternKey(pattern) ?? [])) };
   }
-  return known.patterns;
+  return known.keys;
 }
 
 /**
@@ -107,8 +125,8 @@ export function tenantCors(): MiddlewareHandler<{ Bindings: { readonly TENANTS: 
   return cors({
     origin: async (origin, c) => {
       if (origin === "") return null;
-      const patterns = await indexedPatterns(c.env.TENANTS);
-      return patterns.some((pattern) => matchesOrigin(pattern, origin)) ? origin : null;
+      const keys = await indexedKeys(c.env.TENANTS);
+      return originKeys(origin).some((key) => keys.has(key)) ? origin : null;
     },
     allowMethods: ["GET", "POST", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type"],

@@ -59,6 +59,15 @@ export default defineConfig({
       },
       {
         ...fromSource,
+        // the proxy's operator tools (the tenant registry CLI) run in Node
+        test: {
+          name: "worker-tools",
+          environment: "node",
+          include: ["packages/worker/scripts/**/*.test.ts"],
+        },
+      },
+      {
+        ...fromSource,
         // the browser demo in real Chromium against the whole local stack (wrangler dev, emulator, page)
         test: {
           name: "browser",

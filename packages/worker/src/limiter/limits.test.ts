@@ -84,6 +84,21 @@ describe("per-channel token bucket", () => {
     ).toBe(5);
   });
 
+  it("counts master and viewer joins apart, as AWS does: viewers never spend the master's budget", async ({
+    expect,
+  }) => {
+    const bindings = testEnv();
+    const viewerJoin = (clientId: string) =>
+      post(bindings, "/joinStorageSessionAsViewer", { channelArn: CHANNELS.demoCamera, clientId }, key);
+    const viewers = await statuses(["v1", "v2", "v3", "v4", "v5"].map(viewerJoin));
+    expect(count(viewers, 200)).toBe(2);
+    expect(await statuses([join(bindings), join(bindings), join(bindings)])).toEqual([200, 200, 429]);
+    const sessions = (role: string, clientId?: string) =>
+      post(bindings, "/v1/device-session", { channelArn: CHANNELS.demoCamera, role, clientId }, key);
+    expect(count(await statuses(Array.from({ length: 5 }, () => sessions("VIEWER", "v1"))), 200)).toBe(3);
+    expect((await sessions("MASTER")).status).toBe(200);
+  });
+
   it("limits device sessions separately (3/s by default)", async ({ expect }) => {
     const bindings = testEnv();
     const body = { channelArn: CHANNELS.demoCamera, role: "MASTER" };
@@ -115,7 +130,7 @@ describe("refusals cost no quota", () => {
     expect((await join(bindings, CHANNELS.demoCamera)).status).toBe(200);
     expect((await join(bindings, CHANNELS.demoCamera2)).status).toBe(429);
     const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera2}`);
-    const left = await channel.peek("join", { quota: 2, windowSeconds: 1 });
+    const left = await channel.peek("join:MASTER", { quota: 2, windowSeconds: 1 });
     expect(left.remaining).toBe(2);
   });
 
@@ -128,7 +143,7 @@ describe("refusals cost no quota", () => {
     const failing = testEnv({ LIMITER: accountBroken });
     for (let i = 0; i < 3; i++) expect((await join(failing)).status).toBe(503);
     const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
-    expect((await channel.peek("join", { quota: 2, windowSeconds: 1 })).remaining).toBe(2);
+    expect((await channel.peek("join:MASTER", { quota: 2, windowSeconds: 1 })).remaining).toBe(2);
     expect(upstream.calls).toHaveLength(0);
   });
 });
@@ -142,7 +157,9 @@ describe("durability", () => {
     const after = await statuses(Array.from({ length: 10 }, () => join(bindings)));
     expect(count(after, 200)).toBe(3);
     const stored = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
-      state.storage.sql.exec<{ tokens: number }>("SELECT tokens FROM buckets WHERE name = 'join'").one(),
+      state.storage.sql
+        .exec<{ tokens: number }>("SELECT tokens FROM buckets WHERE name = 'join:MASTER'")
+        .one(),
     );
     expect(stored.tokens).toBe(0);
   });

@@ -2,7 +2,7 @@
  * @module Limiter policy and calls: which buckets an operation or an auth failure draws from, and asking their
  * Durable Objects — all at once, within a deadline, failing closed, refunding tokens a later refusal wasted.
  */
-import { type ChannelArnParts, untilAborted } from "@kvs-webrtc-storage/core";
+import { type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
 import {
   type Failure,
@@ -28,7 +28,7 @@ export interface LimitCheck {
   readonly call: LimiterCall;
 }
 
-/** Operations with their own per-channel budget. */
+/** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
 
 /** A tenant's own limits, which can only lower the configured ones. */
@@ -59,26 +59,29 @@ const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
 
 /**
- * The buckets one operation draws from, in order: the channel (tenant limits can only lower it),
- * then, for joins, the AWS account, so one tenant cannot exhaust an account shared with others.
+ * The buckets one operation draws from, in order: the channel (tenant limits can only lower it), then, for joins,
+ * the AWS account, so one tenant cannot exhaust an account shared with others. Each role has its own buckets, as
+ * AWS counts `JoinStorageSession` and `JoinStorageSessionAsViewer` apart: viewers never spend the master's budget.
  *
  * @example
- * operationLimits("join", channel, config, tenant.limits); // [channel check, account check]
+ * operationLimits("join", "MASTER", channel, config, tenant.limits); // [channel check, account check]
  */
 export function operationLimits(
   operation: LimitedOperation,
+  role: ChannelRole,
   channel: ChannelArnParts,
   config: Config,
   tenant: TenantLimits | undefined,
 ): LimitCheck[] {
   const channelObject = `channel:${channel.arn}`;
+  const bucket = `${operation}:${role}`;
   if (operation === "device-session") {
     const quota = lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, tenant?.deviceSessionPerSecond);
-    return [check("channel", channelObject, "device-session", quota, 1)];
+    return [check("channel", channelObject, bucket, quota, 1)];
   }
   return [
-    check("channel", channelObject, "join", lower(config.JOIN_LIMIT_PER_SECOND, tenant?.joinPerSecond), 1),
-    check("account", `account:${channel.accountId}`, "join", config.ACCOUNT_JOIN_LIMIT_PER_SECOND, 1),
+    check("channel", channelObject, bucket, lower(config.JOIN_LIMIT_PER_SECOND, tenant?.joinPerSecond), 1),
+    check("account", `account:${channel.accountId}`, bucket, config.ACCOUNT_JOIN_LIMIT_PER_SECOND, 1),
   ];
 }
 
@@ -153,7 +156,7 @@ async function refundToken(namespace: LimiterNamespace, call: LimiterCall, timeo
  * quota; the first refusal in `checks` order is reported. A limiter that errs or is late fails closed.
  *
  * @example
- * const limited = await enforceLimits(env.LIMITER, operationLimits("join", channel, config, tenant.limits), 1000);
+ * const limited = await enforceLimits(env.LIMITER, operationLimits("join", "MASTER", channel, config, tenant.limits), 1000);
  * if (!limited.ok) return reject(c, limited.error);
  */
 export async function enforceLimits(

@@ -68,7 +68,7 @@ export function operation(
         ? tokenGrants(credential.grant, tenant, input)
         : authorize(tenant, input.channel, input.role);
     if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
-    const checks = operationLimits(proxied.limit, input.channel, config, tenant.limits);
+    const checks = operationLimits(proxied.limit, input.role, input.channel, config, tenant.limits);
     const limited = await enforceLimits(c.env.LIMITER, checks, config.LIMITER_TIMEOUT_MS);
     if (!limited.ok) return reject(c, limited.error);
     const forwarded = await proxied.forward(config, input);

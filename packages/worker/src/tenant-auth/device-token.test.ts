@@ -32,6 +32,14 @@ describe("device tokens", () => {
     });
   });
 
+  it("are standard HS256 JWTs: hono's JWT helper verifies them with the signing key", async ({ expect }) => {
+    const { token } = await mint();
+    const jwk = { kty: "oct", alg: "HS256", kid: "k2", k: btoa(current.secret).replace(/=+$/, "") };
+    const options = { alg: "HS256", iss: "kvs-webrtc-storage", aud: "kvs-webrtc-storage-proxy" } as const;
+    const payload = await Jwt.verify(token, jwk, { ...options, exp: false, nbf: false, iat: false });
+    expect(payload).toMatchObject({ sub: "acme", ...grant, exp: NOW / 1000 + 600 });
+  });
+
   it("never disclose the minting key's stored hash to whoever reads them", async ({ expect }) => {
     const { token } = await mint();
     const payload = JSON.stringify(Jwt.decode(token).payload);
@@ -85,10 +93,27 @@ describe("device tokens", () => {
     const [, body, signature] = valid.split(".");
     const b64 = (value: object) =>
       btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    // a correctly signed token with a header of our choosing
+    const withHeader = async (head: object) => {
+      const signed = `${b64(head)}.${body}`;
+      const hmac = { name: "HMAC", hash: "SHA-256" };
+      const raw = new TextEncoder().encode(current.secret);
+      const key = await crypto.subtle.importKey("raw", raw, hmac, false, ["sign"]);
+      const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(signed)));
+      const encoded = btoa(String.fromCharCode(...mac))
+        .replaceAll("+", "-")
+        .replaceAll("/", "_");
+      return `${signed}.${encoded.replace(/=+$/, "")}`;
+    };
+    expect(await verify(await withHeader({ alg: "HS256", kid: "k2" }))).toBeDefined();
     const forged = [
+      await withHeader({ alg: "HS256", typ: "JWT", kid: "k2", crit: ["exp"] }),
+      await withHeader({ alg: "HS256", typ: "at+jwt", kid: "k2" }),
+      await withHeader({ alg: "HS384", typ: "JWT", kid: "k2" }),
       `${b64({ alg: "none", typ: "JWT", kid: "k2" })}.${body}.`,
       `${b64({ alg: "HS512", typ: "JWT", kid: "k2" })}.${body}.${signature}`,
       `${b64({ alg: "HS256", typ: "JWT" })}.${body}.${signature}`,
+      await Jwt.sign(payload, { ...jwk, kid: "k9" }),
       await Jwt.sign({ ...payload, aud: "someone-else" }, jwk),
       await Jwt.sign({ ...payload, iss: "someone-else" }, jwk),
       await Jwt.sign({ ...payload, role: "ADMIN" }, jwk),

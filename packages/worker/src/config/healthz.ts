@@ -1,6 +1,7 @@
 /** @module `GET /healthz`: the version, and whether the configuration is valid. */
 import type { Handler } from "hono";
-import packageJson from "../../package.json" with { type: "json" };
+// a named import, so the bundle keeps the version and not the whole manifest
+import { version } from "../../package.json";
 import type { RequestVariables } from "../http/request.ts";
 import { type ConfigBindings, loadConfig } from "./config.ts";
 
@@ -22,7 +23,7 @@ export const healthz: Handler<{ Bindings: ConfigBindings; Variables: RequestVari
   return c.json(
     {
       status: loaded.ok ? "ok" : "misconfigured",
-      version: packageJson.version,
+      version,
       configuration: loaded.ok ? "valid" : "invalid",
     },
     loaded.ok ? 200 : 503,

@@ -99,7 +99,7 @@ export function toWire(failure: Failure): WireError {
     case "invalid-input":
       return wire(400, "InvalidArgumentException", failure.message);
     case "unauthenticated":
-      return wire(401, "NotAuthorizedException", "The tenant key is missing or invalid.", {
+      return wire(401, "NotAuthorizedException", "The tenant key or device token is missing or invalid.", {
         "WWW-Authenticate": 'Bearer realm="kvs-webrtc-storage-proxy"',
       });
     case "forbidden":

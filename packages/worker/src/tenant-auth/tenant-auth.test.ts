@@ -40,7 +40,9 @@ describe("authentication", () => {
     const response = await join(bearer);
     expect(response.status).toBe(401);
     expect(response.headers.get("x-amzn-ErrorType")).toBe("NotAuthorizedException");
-    expect(await response.json()).toEqual({ message: "The tenant key is missing or invalid." });
+    expect(await response.json()).toEqual({
+      message: "The tenant key or device token is missing or invalid.",
+    });
     expect(upstream.calls).toHaveLength(0);
   });
 
@@ -87,9 +89,10 @@ describe("authentication", () => {
       ]) {
         compare.mockClear();
         await join(bearer, {}, CHANNELS.demoCamera2);
+        // the stored form: 43 base64url characters of SHA-256
         expect(compare.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength])).toEqual([
-          [32, 32],
-          [32, 32],
+          [43, 43],
+          [43, 43],
         ]);
       }
     } finally {

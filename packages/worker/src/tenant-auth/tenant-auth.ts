@@ -11,9 +11,9 @@ import { askLimiter, authFailureLimits, enforceLimits, type LimiterBindings } fr
 import { type DeviceGrant, isJwtShaped, mintedByCurrentKey, verifyDeviceToken } from "./device-token.ts";
 import { originAllowed } from "./origins.ts";
 import {
+  hashSecret,
   parseBearer,
   parseTenantRecord,
-  secretDigest,
   type TenantRecord,
   tenantStorageKey,
 } from "./tenant-record.ts";
@@ -182,29 +182,19 @@ async function findTenant(kv: KVNamespace, tenantId: string): Promise<TenantReco
   return record;
 }
 
-// the stored hash the secret matches; both sides are equal-length SHA-256 digests, and every slot is compared,
-// even for unknown tenants
+// the stored hash the secret matches; both sides are 43-character base64url SHA-256 digests (the registry
+// accepts no other), and every slot is compared, even for unknown tenants
 async function matchingHash(secret: string, storedHashes: readonly string[]): Promise<string | undefined> {
-  const presented = await secretDigest(secret);
+  const encoder = new TextEncoder();
+  const presented = encoder.encode(await hashSecret(secret));
   let matched: string | undefined;
   for (let slot = 0; slot < SECRET_SLOTS; slot++) {
-    const stored = decodeDigest(storedHashes[slot], presented.length);
-    const equal = crypto.subtle.timingSafeEqual(presented, stored ?? new Uint8Array(presented.length));
-    if (equal && stored !== undefined) matched = storedHashes[slot];
+    const stored = encoder.encode(storedHashes[slot] ?? "");
+    const comparable = stored.length === presented.length ? stored : new Uint8Array(presented.length);
+    if (crypto.subtle.timingSafeEqual(presented, comparable) && comparable === stored)
+      matched = storedHashes[slot];
   }
   return matched;
-}
-
-function decodeDigest(hash: string | undefined, length: number): Uint8Array | undefined {
-  if (hash === undefined) return undefined;
-  try {
-    const bytes = Uint8Array.from(atob(hash.replaceAll("-", "+").replaceAll("_", "/")), (c) =>
-      c.charCodeAt(0),
-    );
-    return bytes.length === length ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // Cloudflare's CF-Connecting-IP only (X-Forwarded-For is client-controlled); IPv6 by the /64 one subscriber holds

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { type FakeUpstream, fakeUpstream } from "../../test/support/fake-upstream.ts";
 import { putTenant } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
-import { authorize, matchesGlob, type Role, type TenantRecord } from "./tenant-record.ts";
+import { authorize, matchesGlob, parseTenantRecord, type Role, type TenantRecord } from "./tenant-record.ts";
 
 const ACCOUNTS = ["111122223333", "444455556666"];
 const REGIONS = ["us-west-2", "eu-west-1"];
@@ -48,6 +48,40 @@ const inAcl = (
 
 const arnOf = (t: { accountId: string; region: string; channelName: string }) =>
   `arn:aws:kinesisvideo:${t.region}:${t.accountId}:channel/${t.channelName}/1700000000000`;
+
+describe("tenant records", () => {
+  const valid = {
+    tenantId: "acme",
+    keyHashes: ["A".repeat(43)],
+    channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "acme-*" }],
+    roles: ["MASTER"],
+    disabled: false,
+  };
+  const origins = (n: number) => Array.from({ length: n }, (_, i) => `https://app${i}.acme.com`);
+
+  it.for([
+    ["two keys", { keyHashes: ["A".repeat(43), "B".repeat(43)] }],
+    ["limits at their bounds", { limits: { joinPerSecond: 1, deviceSessionPerSecond: 1000 } }],
+    ["32 origins", { origins: origins(32) }],
+  ] as const)("accepts %s", ([, change], { expect }) => {
+    expect(parseTenantRecord({ ...valid, ...change })).toBeDefined();
+  });
+
+  it.for([
+    ["no key", { keyHashes: [] }],
+    ["three keys", { keyHashes: ["A", "B", "C"].map((c) => c.repeat(43)) }],
+    ["a hash of another length", { keyHashes: ["A".repeat(44)] }],
+    ["a limit of 0", { limits: { joinPerSecond: 0 } }],
+    ["a fractional limit", { limits: { joinPerSecond: 1.5 } }],
+    ["a limit over 1000", { limits: { deviceSessionPerSecond: 1001 } }],
+    ["33 origins", { origins: origins(33) }],
+    ["an invalid origin pattern", { origins: ["https://*.com"] }],
+    ["an unknown role", { roles: ["ADMIN"] }],
+    ["a bad account", { channels: [{ accountId: "1", region: "us-west-2", channelName: "a" }] }],
+  ] as const)("refuses %s", ([, change], { expect }) => {
+    expect(parseTenantRecord({ ...valid, ...change })).toBeUndefined();
+  });
+});
 
 describe("channel globs", () => {
   it("agree with an anchored regular expression", ({ expect }) => {

@@ -43,11 +43,14 @@ const BEARER = /^(?:Bearer +)?([^ .]+)\.([^ ]+)$/i;
 const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;
 
-const perSecond = z.optional(z.int().check(z.positive(), z.lte(1000)));
+// bounds as refinements: the deployed bundle carries zod's refine already, not its numeric and size checks
+const perSecond = z.optional(z.number().check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 1000)));
+const sized = (min: number, max: number) =>
+  z.refine<unknown[]>((list) => list.length >= min && list.length <= max);
 
 const tenantRecord = z.object({
   tenantId: z.string().check(z.regex(KEY_ID)),
-  keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(z.minLength(1), z.maxLength(2)),
+  keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(sized(1, 2)),
   channels: z.array(
     z.object({
       accountId: z.string().check(z.regex(/^\d{12}$/)),
@@ -57,7 +60,7 @@ const tenantRecord = z.object({
   ),
   roles: z.array(z.enum(ROLES)),
   limits: z.optional(z.object({ joinPerSecond: perSecond, deviceSessionPerSecond: perSecond })),
-  origins: z.optional(z.array(z.string().check(z.refine(isOriginPattern))).check(z.maxLength(32))),
+  origins: z.optional(z.array(z.string().check(z.refine(isOriginPattern))).check(sized(0, 32))),
   disabled: z.boolean(),
 });
 
@@ -109,16 +112,12 @@ export function parseBearer(header: string): { keyId: string; secret: string } |
 }
 
 /**
- * A secret's SHA-256 digest as bytes: what {@link hashSecret} encodes, and what a presented key is compared as.
+ * Encodes bytes as base64url without padding (the registry's hashes, device tokens).
  *
  * @example
- * (await secretDigest("local-demo-secret-not-for-production")).length; // 32
+ * toBase64Url(new Uint8Array([251, 255])); // "-_8"
  */
-export async function secretDigest(secret: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
-}
-
-const toBase64Url = (bytes: Uint8Array): string =>
+export const toBase64Url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))
     .replaceAll("+", "-")
     .replaceAll("/", "_")
@@ -131,7 +130,8 @@ const toBase64Url = (bytes: Uint8Array): string =>
  * await hashSecret("local-demo-secret-not-for-production"); // 43 characters
  */
 export async function hashSecret(secret: string): Promise<string> {
-  return toBase64Url(await secretDigest(secret));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
+  return toBase64Url(new Uint8Array(digest));
 }
 
 /**

@@ -23,7 +23,7 @@ export type {
   SignalingProtocol,
 } from "./model/inputs.ts";
 export { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "./model/inputs.ts";
-export { isClientId, isRegion } from "./model/rules.ts";
+export { isClientId, isRegion, partitionOf } from "./model/rules.ts";
 export type { PresignOptions, SignedRequest, SignOptions } from "./signing/sign.ts";
 export { presignUrl, signRequest } from "./signing/sign.ts";
 export type { SignableRequest } from "./signing/sigv4.ts";

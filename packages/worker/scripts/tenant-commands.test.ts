@@ -41,6 +41,31 @@ async function acme(kv = memoryKv()) {
 const record = (kv: KvStore) => parseTenantRecord(kv.get(tenantStorageKey("acme")));
 const index = (kv: KvStore) => kv.get(ORIGIN_INDEX_KEY);
 
+describe("channel grants", () => {
+  it("default to the aws partition and must name the region's partition otherwise", ({ expect }) => {
+    expect(parseGrant("111122223333/us-west-2/acme-*")).toEqual({
+      accountId: "111122223333",
+      region: "us-west-2",
+      channelName: "acme-*",
+    });
+    expect(parseGrant("aws-cn/111122223333/cn-north-1/acme-*")).toEqual({
+      partition: "aws-cn",
+      accountId: "111122223333",
+      region: "cn-north-1",
+      channelName: "acme-*",
+    });
+    expect(() => parseGrant("111122223333/cn-north-1/acme-*")).toThrow(
+      "region cn-north-1 is in partition aws-cn, not aws (write aws-cn/111122223333/cn-north-1/acme-*)",
+    );
+    expect(() => parseGrant("aws-cn/111122223333/us-west-2/acme-*")).toThrow(
+      "region us-west-2 is in partition aws, not aws-cn",
+    );
+    expect(() => parseGrant("a/b/c/d/e")).toThrow(
+      "expected [<partition>/]<account>/<region>/<channel-name glob>",
+    );
+  });
+});
+
 describe("the tenant tool", () => {
   it("adds a tenant holding only its key's hash, and indexes its origins", async ({ expect }) => {
     const { kv, key } = await acme();

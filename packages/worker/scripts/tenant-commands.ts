@@ -1,4 +1,4 @@
-import { parseChannelArn } from "@kvs-webrtc-storage/core";
+import { parseChannelArn, partitionOf } from "@kvs-webrtc-storage/core";
 import {
   authorize,
   type ChannelGrant,
@@ -25,17 +25,31 @@ export interface NewTenant {
 }
 
 /**
- * Parses a `--channel` value: `<account>/<region>/<channel-name glob>`.
+ * Parses a `--channel` value: `[<partition>/]<account>/<region>/<channel-name glob>`; the partition, `aws` when
+ * left out, must be the region's.
  *
  * @example
  * ```ts
  * parseGrant("111122223333/us-west-2/demo-camera*");
+ * parseGrant("aws-cn/111122223333/cn-north-1/demo-camera*");
  * ```
  */
 export function parseGrant(value: string): ChannelGrant {
-  const [accountId = "", region = "", channelName = "", ...rest] = value.split("/");
-  if (rest.length > 0) throw new Error(`--channel ${value}: expected <account>/<region>/<channel-name glob>`);
-  return { accountId, region, channelName };
+  const parts = value.split("/");
+  if (parts.length !== 3 && parts.length !== 4)
+    throw new Error(`--channel ${value}: expected [<partition>/]<account>/<region>/<channel-name glob>`);
+  const [accountId = "", region = "", channelName = ""] = parts.slice(-3);
+  const partition = parts.length === 4 ? (parts[0] ?? "") : "aws";
+  const expected = partitionOf(region);
+  if (partition !== expected) {
+    const hint = expected === "aws" ? "" : ` (write ${expected}/${parts.slice(-3).join("/")})`;
+    throw new Error(
+      `--channel ${value}: region ${region} is in partition ${expected}, not ${partition}${hint}`,
+    );
+  }
+  return partition === "aws"
+    ? { accountId, region, channelName }
+    : { partition, accountId, region, channelName };
 }
 
 /**
@@ -94,7 +108,12 @@ export function listTenants(kv: KvStore): string[] {
   return kv.list("tenant:").map((name) => {
     const record = parseTenantRecord(kv.get(name));
     if (record === undefined) return `${name}  (invalid record)`;
-    const channels = record.channels.map((g) => `${g.accountId}/${g.region}/${g.channelName}`).join(",");
+    const channels = record.channels
+      .map(
+        (g) =>
+          `${g.partition === undefined ? "" : `${g.partition}/`}${g.accountId}/${g.region}/${g.channelName}`,
+      )
+      .join(",");
     const limits = record.limits === undefined ? "" : `  limits=${JSON.stringify(record.limits)}`;
     const origins = record.origins === undefined ? "" : `  origins=${record.origins.join(",")}`;
     const state = record.disabled ? "disabled" : "enabled";

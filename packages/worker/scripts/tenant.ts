@@ -14,7 +14,7 @@ import {
 import { wranglerKv } from "./wrangler-kv.ts";
 
 const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
-  add <tenant-id> --channel <account>/<region>/<glob> [--channel …] [--role MASTER|VIEWER …]
+  add <tenant-id> --channel [<partition>/]<account>/<region>/<glob> [--channel …] [--role MASTER|VIEWER …]
                   [--join-limit <per-second>] [--device-session-limit <per-second>] [--origin <pattern> …]
   origins <tenant-id> [--origin <pattern> …]   (replaces the list; none clears it)
   list
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
 
 function newTenant() {
   const channels = (values.channel ?? []).map(parseGrant);
-  if (channels.length === 0) throw new Error("add needs at least one --channel <account>/<region>/<glob>");
+  if (channels.length === 0)
+    throw new Error("add needs at least one --channel [<partition>/]<account>/<region>/<glob>");
   const roles = values.role ?? [...ROLES];
   if (!roles.every(isRole)) {
     throw new Error("--role must be MASTER or VIEWER");

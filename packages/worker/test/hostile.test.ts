@@ -131,6 +131,47 @@ describe("region and service come from the ARN", () => {
   );
 });
 
+describe("an ARN's partition must be its region's", () => {
+  it.for([
+    "arn:aws-cn:kinesisvideo:us-west-2:111122223333:channel/demo-camera/1700000000000",
+    "arn:aws-us-gov:kinesisvideo:us-west-2:111122223333:channel/demo-camera/1700000000000",
+    "arn:awsXYZ:kinesisvideo:us-west-2:111122223333:channel/demo-camera/1700000000000",
+  ])("refuses %s with 400 before anything is signed", async (channelArn, { expect }) => {
+    for (const [path, body] of [
+      ["/joinStorageSession", { channelArn }],
+      ["/joinStorageSessionAsViewer", { channelArn, clientId: "v1" }],
+      ["/v1/device-session", { channelArn, role: "MASTER" }],
+    ] as const) {
+      const response = await post(bindings, path, body, key);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-amzn-ErrorType")).toBe("InvalidArgumentException");
+      expect(((await response.json()) as { message: string }).message).toContain(
+        "channelArn: must name its region's partition (aws-cn for cn-*",
+      );
+    }
+    expect(upstream.calls).toHaveLength(0);
+  });
+
+  it("serves a grant that names its partition only that partition's ARNs", async ({ expect }) => {
+    const china = await putTenant(env, "china", {
+      channels: [
+        { partition: "aws-cn", accountId: "111122223333", region: "cn-north-1", channelName: "cam" },
+      ],
+    });
+    const cnBindings = testEnv({ ALLOWED_REGIONS: "us-west-2,cn-north-1" });
+    const join = (channelArn: string) => post(cnBindings, "/joinStorageSession", { channelArn }, china);
+    // the grant's partition is aws-cn: the same account and name under aws (in a served region) is not granted
+    const awsTwin = "arn:aws:kinesisvideo:us-west-2:111122223333:channel/cam/1700000000000";
+    expect((await join(awsTwin)).status).toBe(403);
+    const cnArn = "arn:aws-cn:kinesisvideo:cn-north-1:111122223333:channel/cam/1700000000000";
+    expect((await join(cnArn)).status).toBe(200);
+    expect(upstream.calls.map((call) => call.url.hostname)).toEqual([
+      "kinesisvideo.cn-north-1.amazonaws.com.cn",
+      "w-fake.kinesisvideo.cn-north-1.amazonaws.com.cn",
+    ]);
+  });
+});
+
 describe("discovered endpoints must be AWS hosts of the ARN's region", () => {
   it.for([
     "https://evil.example",

@@ -1,7 +1,7 @@
 /** @module Client options, checked once at construction. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { integerIn, isRegion, REGION_RULE } from "../model/rules.ts";
+import { integerIn, isRegion, partitionOf, REGION_RULE } from "../model/rules.ts";
 
 /** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
 export interface Logger {
@@ -16,7 +16,7 @@ export interface ClientOptions {
   readonly region?: string;
   /** The WEBRTC data-plane endpoint; when set, endpoint discovery is skipped for joins. */
   readonly endpoint?: string;
-  /** Control-plane origin, or a function of the region; defaults to `https://kinesisvideo.<region>.amazonaws.com`. */
+  /** Control-plane origin, or a function of the region; defaults to `https://kinesisvideo.<region>.amazonaws.com` (`.com.cn` in China). */
   readonly controlPlaneEndpoint?: string | ((region: string) => string);
   /**
    * Whether a discovered endpoint may receive signed requests; defaults to `endpointTrust(region, controlPlane)`:
@@ -79,7 +79,9 @@ export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): 
     controlPlane:
       typeof cp === "function"
         ? cp
-        : (r: string) => fixedControlPlane ?? `https://kinesisvideo.${r}.amazonaws.com`,
+        : (r: string) =>
+            fixedControlPlane ??
+            `https://kinesisvideo.${r}.amazonaws.com${partitionOf(r) === "aws-cn" ? ".cn" : ""}`,
     isTrustedEndpoint: options.isTrustedEndpoint,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     maxAttempts: integerIn(issues, options, "maxAttempts", 1, 10, 3),

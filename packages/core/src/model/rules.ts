@@ -25,6 +25,34 @@ export function isRegion(value: unknown): value is string {
   return typeof value === "string" && REGION_PATTERN.test(value);
 }
 
+// AWS partitions other than `aws`, by the prefix of their regions' names (as botocore's partitions.json lists them)
+const PARTITIONS: readonly (readonly [partition: string, regionPrefix: string])[] = [
+  ["aws-cn", "cn-"],
+  ["aws-us-gov", "us-gov-"],
+  ["aws-iso", "us-iso-"],
+  ["aws-iso-b", "us-isob-"],
+  ["aws-iso-e", "eu-isoe-"],
+  ["aws-iso-f", "us-isof-"],
+  ["aws-eusc", "eusc-"],
+];
+
+/**
+ * The AWS partition a region belongs to: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, … and `aws` for the rest.
+ *
+ * @example
+ * partitionOf("cn-north-1"); // "aws-cn"
+ * partitionOf("us-west-2"); // "aws"
+ */
+export function partitionOf(region: string): string {
+  return PARTITIONS.find(([, prefix]) => region.startsWith(prefix))?.[0] ?? "aws";
+}
+
+// an ARN whose partition is its region's: one alternative per partition, and `aws` for no other partition's prefix
+const PARTITION_OF_REGION = new RegExp(
+  `^arn:(?:${PARTITIONS.map(([partition, prefix]) => `${partition}:kinesisvideo:${prefix}`).join("|")}|aws:kinesisvideo:(?!${PARTITIONS.map(([, prefix]) => prefix).join("|")}))`,
+);
+const PARTITION_RULE = `must name its region's partition (${PARTITIONS.map(([p, r]) => `${p} for ${r}*`).join(", ")}, aws for the others)`;
+
 export const REGION_RULE = `must be an AWS region such as us-west-2 (${REGION_PATTERN.source})`;
 
 export function checkRegion(region: unknown, path = "region"): string {
@@ -64,7 +92,11 @@ export const channelArnRule = z.string("must be a string").check(
   z.regex(/./s, { error: "must not be empty", abort: true }),
   // the control plane caps ChannelARN at 1024; longer input is not worth matching
   z.regex(/^[\s\S]{0,1024}$/, { error: "must be at most 1024 characters", abort: true }),
-  z.regex(CHANNEL_ARN_PATTERN, `must match the channel ARN pattern ${shown(CHANNEL_ARN_PATTERN)}`),
+  z.regex(CHANNEL_ARN_PATTERN, {
+    error: `must match the channel ARN pattern ${shown(CHANNEL_ARN_PATTERN)}`,
+    abort: true,
+  }),
+  z.regex(PARTITION_OF_REGION, PARTITION_RULE),
 );
 
 export const clientIdRule = z

@@ -13,8 +13,12 @@ export const ROLES = ["MASTER", "VIEWER"] as const;
 /** A signaling-channel role. */
 export type Role = (typeof ROLES)[number];
 
-/** One allowed channel pattern: account, region and channel-name glob (`*` matches any run of characters). */
+/**
+ * One allowed channel pattern: partition (`aws` when absent), account, region and channel-name glob (`*` matches
+ * any run of characters).
+ */
 export interface ChannelGrant {
+  readonly partition?: string | undefined;
   readonly accountId: string;
   readonly region: string;
   readonly channelName: string;
@@ -53,6 +57,7 @@ const tenantRecord = z.object({
   keyHashes: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))).check(sized(1, 2)),
   channels: z.array(
     z.object({
+      partition: z.optional(z.string().check(z.regex(/^aws(?:-[a-z]+)*$/))),
       accountId: z.string().check(z.regex(/^\d{12}$/)),
       region: z.string().check(z.refine(isRegion)),
       channelName: z.string().check(z.regex(/^[a-zA-Z0-9_.*-]{1,256}$/)),
@@ -148,7 +153,7 @@ export async function generateTenantKey(keyId: string): Promise<{ key: string; s
 }
 
 /**
- * Decides whether a tenant may use a channel in a role: some grant must match the ARN's account, region
+ * Decides whether a tenant may use a channel in a role: some grant must match the ARN's partition, account, region
  * and channel name, and the role must be granted. Checked on every request (OWASP API1).
  *
  * @example
@@ -157,6 +162,7 @@ export async function generateTenantKey(keyId: string): Promise<{ key: string; s
 export function authorize(tenant: TenantRecord, channel: ChannelArnParts, role: Role): Result<void, string> {
   const granted = tenant.channels.some(
     (grant) =>
+      (grant.partition ?? "aws") === channel.partition &&
       grant.accountId === channel.accountId &&
       grant.region === channel.region &&
       matchesGlob(grant.channelName, channel.channelName),

@@ -35,13 +35,12 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
   }
   let client = byRegion.get(region);
   if (client === undefined) {
+    const fixedOrigin = config.CONTROL_PLANE_ORIGIN ?? config.EMULATOR_ORIGIN;
     client = createClient({
       credentials: operatorCredentials(config),
       region,
-      controlPlaneEndpoint:
-        config.CONTROL_PLANE_ORIGIN ??
-        config.EMULATOR_ORIGIN ??
-        `https://kinesisvideo.${region}.amazonaws.com`,
+      // without a fixed origin core picks the region's own (amazonaws.com, or amazonaws.com.cn in China)
+      ...(fixedOrigin === undefined ? {} : { controlPlaneEndpoint: fixedOrigin }),
       isTrustedEndpoint: endpointTrust(region, config.EMULATOR_ORIGIN),
       maxAttempts: 1,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,

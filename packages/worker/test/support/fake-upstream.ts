@@ -28,13 +28,17 @@ const region = (call: UpstreamCall): string => {
   return arn.split(":")[3] ?? "us-west-2";
 };
 
+// AWS's DNS suffix for the region's partition (China has its own)
+const host = (call: UpstreamCall): string =>
+  `kinesisvideo.${region(call)}.amazonaws.com${region(call).startsWith("cn-") ? ".cn" : ""}`;
+
 const defaults: Record<string, Answer> = {
   "/getSignalingChannelEndpoint": (call) =>
     Response.json({
       ResourceEndpointList: [
-        { Protocol: "WSS", ResourceEndpoint: `wss://m-fake.kinesisvideo.${region(call)}.amazonaws.com` },
-        { Protocol: "HTTPS", ResourceEndpoint: `https://r-fake.kinesisvideo.${region(call)}.amazonaws.com` },
-        { Protocol: "WEBRTC", ResourceEndpoint: `https://w-fake.kinesisvideo.${region(call)}.amazonaws.com` },
+        { Protocol: "WSS", ResourceEndpoint: `wss://m-fake.${host(call)}` },
+        { Protocol: "HTTPS", ResourceEndpoint: `https://r-fake.${host(call)}` },
+        { Protocol: "WEBRTC", ResourceEndpoint: `https://w-fake.${host(call)}` },
       ],
     }),
   "/joinStorageSession": () =>

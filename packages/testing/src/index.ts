@@ -3,9 +3,11 @@ export { createEmulator, type Emulator, type EmulatorOptions } from "./emulator/
 export type { ChannelSeed, CredentialSeed, DataSet } from "./emulator/data-set.ts";
 export type { Fault, FaultKind, FaultSpec } from "./emulator/faults.ts";
 export {
+  createOperationLimits,
   JOIN_LIMITS,
   type LimitedOperation,
   OPERATION_QUOTAS,
+  type OperationLimits,
   type OperationQuota,
 } from "./emulator/limits.ts";
 export { EmulatorNetworkError, isEmulatorNetworkError } from "./emulator/network-error.ts";

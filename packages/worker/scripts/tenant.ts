@@ -16,6 +16,7 @@ import { wranglerKv } from "./wrangler-kv.ts";
 const USAGE = `usage: npm run tenant -- <command> [options] [--local | --remote]
   add <tenant-id> --channel [<partition>/]<account>/<region>/<glob> [--channel …] [--role MASTER|VIEWER …]
                   [--join-limit <per-second>] [--device-session-limit <per-second>] [--origin <pattern> …]
+                  [--account-share <weight 1-100>]  (its weight when tenants share an AWS account's joins)
   origins <tenant-id> [--origin <pattern> …]   (replaces the list; none clears it)
   list
   rotate <tenant-id> [--drop-previous]
@@ -36,6 +37,7 @@ const { values, positionals } = parseArgs({
     role: { type: "string", multiple: true },
     "join-limit": { type: "string" },
     "device-session-limit": { type: "string" },
+    "account-share": { type: "string" },
     "drop-previous": { type: "boolean" },
     "client-id": { type: "string" },
     ttl: { type: "string" },
@@ -83,9 +85,11 @@ function newTenant() {
   }
   const join = optionalInteger(values["join-limit"], "--join-limit");
   const deviceSession = optionalInteger(values["device-session-limit"], "--device-session-limit");
+  const share = optionalInteger(values["account-share"], "--account-share", 100);
   const limits = {
     ...(join && { joinPerSecond: join }),
     ...(deviceSession && { deviceSessionPerSecond: deviceSession }),
+    ...(share && { accountShareWeight: share }),
   };
   const origins = values.origin ?? [];
   return {
@@ -125,10 +129,11 @@ function isRole(name: string): name is Role {
   return (ROLES as readonly string[]).includes(name);
 }
 
-function optionalInteger(value: string | undefined, name: string): number | undefined {
+function optionalInteger(value: string | undefined, name: string, max = 1000): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a positive whole number`);
+  if (!Number.isInteger(number) || number < 1 || number > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}`);
   return number;
 }
 

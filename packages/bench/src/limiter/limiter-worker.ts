@@ -3,9 +3,13 @@
  * exactly as the proxy does. `GET /?plan=<json>` answers a {@link LimiterMeasurement}.
  */
 
-/** The RPC surface of the proxy's limiter that the benchmark uses. */
+/** The RPC surface of the proxy's limiter that the benchmark uses: an account's join decision. */
 interface LimiterStub {
-  take(bucket: string, policy: { quota: number; windowSeconds: number }): Promise<{ allowed: boolean }>;
+  join(
+    bucket: string,
+    request: { tenant: string; weight: number; channel: string; channelQuota: number },
+    policy: { quota: number; windowMs: number },
+  ): Promise<{ allowed: boolean }>;
 }
 
 interface LimiterEnv {
@@ -33,17 +37,30 @@ export interface LimiterMeasurement {
   burstRequests: number;
 }
 
-// Generous enough that the throughput runs never refuse, so every decision also writes its bucket.
-const OPEN_POLICY = { quota: 1000, windowSeconds: 1 };
+// AWS's account limit and the proxy's window: beyond the first 50 joins a window, the runs measure a flood the
+// object refuses (what one tenant flooding an account costs it), the case that decides its throughput
+const ACCOUNT_POLICY = { quota: 50, windowMs: 1050 };
+let joins = 0;
+// two tenants flooding 300 channels, as the fairness test does
+const join = (stub: LimiterStub, bucket: string, policy = ACCOUNT_POLICY) => {
+  joins++;
+  const request = {
+    tenant: `tenant-${joins % 2}`,
+    weight: 1,
+    channel: `channel-${joins % 300}`,
+    channelQuota: 2,
+  };
+  return stub.join(bucket, request, policy);
+};
 
 async function measure(env: LimiterEnv, plan: LimiterPlan): Promise<LimiterMeasurement> {
   const stub = env.LIMITER.getByName(plan.objectName);
-  for (let i = 0; i < 50; i++) await stub.take("bench-warmup", OPEN_POLICY);
+  for (let i = 0; i < 50; i++) await join(stub, "bench-warmup");
   const sequentialLatenciesMs: number[] = [];
   const sequentialStart = performance.now();
   for (let i = 0; i < plan.sequential; i++) {
     const start = performance.now();
-    await stub.take("bench-sequential", OPEN_POLICY);
+    await join(stub, "bench-sequential");
     sequentialLatenciesMs.push(performance.now() - start);
   }
   const sequentialElapsedMs = performance.now() - sequentialStart;
@@ -52,16 +69,16 @@ async function measure(env: LimiterEnv, plan: LimiterPlan): Promise<LimiterMeasu
   const caller = async () => {
     while (issued < plan.concurrent) {
       issued++;
-      await stub.take(`bench-concurrent-${issued % 8}`, OPEN_POLICY);
+      await join(stub, "bench-concurrent");
     }
   };
   await Promise.all(Array.from({ length: plan.inFlight }, caller));
   const concurrentElapsedMs = performance.now() - start;
-  // A fresh bucket whose refill during the burst rounds to zero tokens: admitted must equal the quota.
-  const burstPolicy = { quota: plan.burstQuota, windowSeconds: 86_400 };
+  // a fresh window longer than the burst, on more channels than the quota: the account decides every join
+  const burstPolicy = { quota: plan.burstQuota, windowMs: 86_400_000 };
   const bucket = `bench-burst-${Date.now()}`;
   const decisions = await Promise.all(
-    Array.from({ length: plan.burst }, () => stub.take(bucket, burstPolicy)),
+    Array.from({ length: plan.burst }, () => join(stub, bucket, burstPolicy)),
   );
   return {
     sequentialLatenciesMs,

@@ -18,12 +18,12 @@ export interface LimiterResult {
   burstAdmitted: number;
 }
 
-/** The channel whose limiter object is measured: the demo camera's. */
-const OBJECT_NAME = `channel:${DEMO_CHANNELS.demoCamera.arn}`;
+/** The object deciding the demo channels' joins: their AWS account's, in their region. */
+const OBJECT_NAME = `account:${DEMO_CHANNELS.demoCamera.region}:${DEMO_CHANNELS.demoCamera.account}`;
 
 /**
  * Starts workerd with the proxy bundle (which defines `RateLimiter`, SQLite storage on disk) and the
- * limiter Worker bound to that class, and measures one channel's object.
+ * limiter Worker bound to that class, and measures one AWS account's object deciding joins.
  *
  * @example
  * ```ts

@@ -1,9 +1,9 @@
-/** @module Section 4's rows: one channel's limiter object. */
+/** @module Section 4's rows: one AWS account's limiter object. */
 import type { LimiterResult } from "../limiter/run-limiter.ts";
 import { failedRow, type Outcome, perSecond, type Row, verdict } from "./row.ts";
 
 /**
- * Rows for section 4; the burst must admit exactly the bucket.
+ * Rows for section 4; the burst must admit exactly the quota but the one join held for a newcomer.
  *
  * @example
  * ```ts
@@ -17,7 +17,7 @@ export function limiterRows(outcome: Outcome<LimiterResult>): Row[] {
   return [
     {
       section: "4",
-      measurement: `limiter · decisions, one channel's Durable Object (SQLite on disk, ${result.inFlight} in flight)`,
+      measurement: `limiter · join decisions under a flood, one account's Durable Object (SQLite on disk, ${result.inFlight} in flight)`,
       value: perSecond(result.decisionsPerSecond),
       anchor: "",
       ratio: "",
@@ -37,10 +37,10 @@ export function limiterRows(outcome: Outcome<LimiterResult>): Row[] {
       section: "4",
       measurement: `limiter · admitted of a ${result.burstRequests}-request concurrent burst`,
       value: String(result.burstAdmitted),
-      anchor: `bucket ${result.burstQuota}`,
+      anchor: `quota ${result.burstQuota}`,
       ratio: "",
-      goal: "= bucket",
-      met: verdict(result.burstAdmitted === result.burstQuota),
+      goal: "= quota − 1 held",
+      met: verdict(result.burstAdmitted === result.burstQuota - 1),
     },
   ];
 }

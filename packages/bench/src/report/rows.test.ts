@@ -127,14 +127,14 @@ describe("limiterRows", () => {
     burstQuota: 100,
   };
 
-  it("passes the burst only when exactly the bucket was admitted", ({ expect }) => {
-    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 100 } }).at(-1)?.met).toBe("yes");
-    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 101 } }).at(-1)?.met).toBe("no");
-    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 99 } }).at(-1)?.met).toBe("no");
+  it("passes the burst only when exactly the quota but the held join was admitted", ({ expect }) => {
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 99 } }).at(-1)?.met).toBe("yes");
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 100 } }).at(-1)?.met).toBe("no");
+    expect(limiterRows({ ok: true, value: { ...result, burstAdmitted: 98 } }).at(-1)?.met).toBe("no");
   });
 
   it("shows throughput and latency with the mean's finer resolution", ({ expect }) => {
-    const [throughput, latency] = limiterRows({ ok: true, value: { ...result, burstAdmitted: 100 } });
+    const [throughput, latency] = limiterRows({ ok: true, value: { ...result, burstAdmitted: 99 } });
     expect(throughput?.value).toBe("2,000/s");
     expect(latency?.value).toBe("1 / 2 ms (mean 0.42 ms)");
   });

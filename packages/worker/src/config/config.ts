@@ -91,11 +91,16 @@ const VARIABLES = {
   ALLOWED_REGIONS: regions,
   CONTROL_PLANE_ORIGIN: origin(false),
   EMULATOR_ORIGIN: origin(true),
-  // requests per second per channel, per AWS account, and auth failures per minute before a 429
+  // requests per second per channel and per AWS account and region, before a 429
   JOIN_LIMIT_PER_SECOND: integer(1, 1000, 2),
   DEVICE_SESSION_LIMIT_PER_SECOND: integer(1, 1000, 3),
   ACCOUNT_JOIN_LIMIT_PER_SECOND: integer(1, 1000, 50),
+  // added to each one-second window, so the jitter between the proxy's decision and AWS's cannot put one more
+  // admitted call into an AWS second
+  LIMIT_WINDOW_MARGIN_MS: integer(0, 500, 50),
+  // failed credentials per minute from one client address with one key id, and from one address in all
   AUTH_FAILURE_LIMIT_PER_MINUTE: integer(1, 600, 10),
+  AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE: integer(1, 6000, 60),
   // the limiter is given at most 1 s and AWS at most 10 s, then the request fails (503 / 504)
   LIMITER_TIMEOUT_MS: integer(1, 1000, 1000),
   UPSTREAM_TIMEOUT_MS: integer(1, 10_000, 5000),

@@ -231,7 +231,7 @@ describe("the errors module, unit by unit", () => {
     const verdict = {
       name: "channel",
       quota: 2,
-      windowSeconds: 1,
+      windowMs: 1050,
       allowed: false,
       remaining: 0,
       retryAfterMs: 300,
@@ -268,7 +268,7 @@ describe("the errors module, unit by unit", () => {
   it("advertises RateLimit fields and a Retry-After never earlier than its t, never beyond the window", ({
     expect,
   }) => {
-    const base = { name: "account", quota: 50, windowSeconds: 1, remaining: 0, fullInMs: 1000 } as const;
+    const base = { name: "account", quota: 50, windowMs: 1050, remaining: 0, fullInMs: 1000 } as const;
     expect(
       rateLimitHeaders({ ...base, allowed: true, remaining: 49, retryAfterMs: 0, fullInMs: 20 }),
     ).toEqual({
@@ -283,12 +283,18 @@ describe("the errors module, unit by unit", () => {
     const auth = {
       name: "auth",
       quota: 3,
-      windowSeconds: 60,
+      windowMs: 60_000,
       remaining: 0,
       fullInMs: 60_000,
       allowed: false,
     } as const;
     expect(rateLimitHeaders({ ...auth, retryAfterMs: 19_001 })["Retry-After"]).toBe("20");
     expect(rateLimitHeaders({ ...auth, retryAfterMs: 600_000 })["Retry-After"]).toBe("60");
+    // a one-second window with the proxy's margin: w=1, and a wait of 1.05 s is announced as 2 s, not cut to 1
+    expect(rateLimitHeaders({ ...base, allowed: false, retryAfterMs: 1050 })).toEqual({
+      "RateLimit-Policy": '"account";q=50;w=1',
+      RateLimit: '"account";r=0;t=2',
+      "Retry-After": "2",
+    });
   });
 });

@@ -32,12 +32,13 @@ export type PolicyName = "channel" | "account" | "auth";
 export interface RateLimitVerdict {
   readonly name: PolicyName;
   readonly quota: number;
-  readonly windowSeconds: number;
+  /** The window counted: its whole seconds are the policy's `w`, and bound `Retry-After`. */
+  readonly windowMs: number;
   readonly allowed: boolean;
   readonly remaining: number;
-  /** Milliseconds until one token is available again (0 when allowed). */
+  /** Milliseconds until the request could be admitted (0 when allowed). */
   readonly retryAfterMs: number;
-  /** Milliseconds until the bucket is full again. */
+  /** Milliseconds until the window's whole quota is free again. */
   readonly fullInMs: number;
 }
 
@@ -167,13 +168,18 @@ export function failureResponse(failure: Failure, requestId: string): Response {
  * // { "RateLimit-Policy": '"channel";q=2;w=1', RateLimit: '"channel";r=0;t=1', "Retry-After": "1" }
  */
 export function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, string> {
-  const { name, quota, windowSeconds } = verdict;
+  const { name, quota, windowMs } = verdict;
+  // a window is declared in whole seconds; the proxy's small safety margin beyond them is its own business
+  const windowSeconds = Math.max(1, Math.floor(windowMs / 1000));
   const headers: Record<string, string> = { "RateLimit-Policy": `"${name}";q=${quota};w=${windowSeconds}` };
   if (verdict.allowed) {
     headers.RateLimit = `"${name}";r=${verdict.remaining};t=${Math.ceil(verdict.fullInMs / 1000)}`;
     return headers;
   }
-  const retryAfter = Math.min(windowSeconds, Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+  const retryAfter = Math.min(
+    Math.ceil(windowMs / 1000),
+    Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
+  );
   headers.RateLimit = `"${name}";r=0;t=${retryAfter}`;
   headers["Retry-After"] = String(retryAfter);
   return headers;

@@ -25,7 +25,10 @@ async function statuses(responses: Promise<Response>[]): Promise<number[]> {
 
 const count = (list: number[], status: number) => list.filter((value) => value === status).length;
 
-describe("per-channel token bucket", () => {
+// the demo channels' account and region: the object deciding their joins
+const accountObject = () => env.LIMITER.getByName("account:us-west-2:111122223333");
+
+describe("per-channel window", () => {
   it.for([
     [2, 20],
     [10, 200],
@@ -46,24 +49,35 @@ describe("per-channel token bucket", () => {
     const refused = await join(bindings);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("x-amzn-ErrorType")).toBe("ClientLimitExceededException");
-    const retryAfter = Number(refused.headers.get("Retry-After"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(1);
+    // the window is 1 s plus the 50 ms margin: the next join fits in 1.05 s, announced as 2 whole seconds
+    expect(refused.headers.get("Retry-After")).toBe("2");
     expect(refused.headers.get("RateLimit-Policy")).toBe('"channel";q=2;w=1');
-    const [, t] = /^"channel";r=0;t=(\d+)$/.exec(refused.headers.get("RateLimit") ?? "") ?? [];
-    expect(Number(t)).toBeLessThanOrEqual(retryAfter);
+    expect(refused.headers.get("RateLimit")).toBe('"channel";r=0;t=2');
     const fields = `${refused.headers.get("RateLimit-Policy")} ${refused.headers.get("RateLimit")}`;
     expect(fields).not.toMatch(/acme|arn:|pk=/);
   });
 
-  it("refills at the configured rate: one more token 500 ms later, none before", async ({ expect }) => {
-    const bindings = testEnv();
+  it("counts as AWS does: joins at 0, 0 and 0.55 s admit only two, a third fits once the window has passed", async ({
+    expect,
+  }) => {
+    const bindings = testEnv({ LIMIT_WINDOW_MARGIN_MS: "0" });
+    expect(await statuses([join(bindings), join(bindings)])).toEqual([200, 200]);
+    vi.setSystemTime(START + 550);
+    expect((await join(bindings)).status).toBe(429);
+    vi.setSystemTime(START + 999);
+    expect((await join(bindings)).status).toBe(429);
+    vi.setSystemTime(START + 1000);
+    expect(await statuses([join(bindings), join(bindings)])).toEqual([200, 200]);
+    expect((await join(bindings)).status).toBe(429);
+  });
+
+  it("keeps the margin beyond each second, so AWS never sees L+1 in its second", async ({ expect }) => {
+    const bindings = testEnv({ LIMIT_WINDOW_MARGIN_MS: "50" });
     await statuses([join(bindings), join(bindings)]);
-    vi.setSystemTime(START + 499);
+    vi.setSystemTime(START + 1049);
     expect((await join(bindings)).status).toBe(429);
-    vi.setSystemTime(START + 500);
+    vi.setSystemTime(START + 1050);
     expect((await join(bindings)).status).toBe(200);
-    expect((await join(bindings)).status).toBe(429);
   });
 
   it("isolates channels: saturating one leaves another's budget intact", async ({ expect }) => {
@@ -110,65 +124,52 @@ describe("per-channel token bucket", () => {
   });
 });
 
+const arnIn = (region: string, name: string) =>
+  `arn:aws:kinesisvideo:${region}:111122223333:channel/${name}/1`;
+
 describe("per-account cap", () => {
-  it("caps joins across all channels of one AWS account", async ({ expect }) => {
+  it("caps joins across all channels of one AWS account and region", async ({ expect }) => {
     const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "3" });
-    const arns = ["a", "b", "c", "d", "e"].map(
-      (suffix) => `arn:aws:kinesisvideo:us-west-2:111122223333:channel/demo-camera-${suffix}/1`,
-    );
+    const arns = ["a", "b", "c", "d", "e"].map((suffix) => arnIn("us-west-2", `demo-camera-${suffix}`));
     const responses = [];
     for (const arn of arns) responses.push(await join(bindings, arn));
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 429, 429]);
     expect(responses[3]?.headers.get("RateLimit-Policy")).toBe('"account";q=3;w=1');
     expect(upstream.callsTo("/joinStorageSession")).toHaveLength(3);
   });
-});
 
-describe("refusals cost no quota", () => {
-  it("gives the channel token back when the account cap refuses", async ({ expect }) => {
+  it("counts each region apart, as AWS's quotas are regional", async ({ expect }) => {
+    key = await putTenant(env, "global", {
+      channels: [
+        { accountId: "111122223333", region: "us-west-2", channelName: "*" },
+        { accountId: "111122223333", region: "eu-west-1", channelName: "*" },
+      ],
+    });
     const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" });
-    expect((await join(bindings, CHANNELS.demoCamera)).status).toBe(200);
-    expect((await join(bindings, CHANNELS.demoCamera2)).status).toBe(429);
-    const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera2}`);
-    const left = await channel.peek("join:MASTER", { quota: 2, windowSeconds: 1 });
-    expect(left.remaining).toBe(2);
-  });
-
-  it("gives the channel token back when the account's limiter fails", async ({ expect }) => {
-    const broken = brokenLimiter("throw");
-    const accountBroken = {
-      getByName: (name: string) =>
-        name.startsWith("account:") ? broken.namespace.getByName(name) : env.LIMITER.getByName(name),
-    } as unknown as DurableObjectNamespace<RateLimiter>;
-    const failing = testEnv({ LIMITER: accountBroken });
-    for (let i = 0; i < 3; i++) expect((await join(failing)).status).toBe(503);
-    const channel = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
-    expect((await channel.peek("join:MASTER", { quota: 2, windowSeconds: 1 })).remaining).toBe(2);
-    expect(upstream.calls).toHaveLength(0);
+    expect((await join(bindings, arnIn("us-west-2", "a"))).status).toBe(200);
+    expect((await join(bindings, arnIn("us-west-2", "b"))).status).toBe(429);
+    expect((await join(bindings, arnIn("eu-west-1", "a"))).status).toBe(200);
   });
 });
 
 describe("durability", () => {
-  it("keeps the bucket across eviction: 7 of 10 used, then only 3 more", async ({ expect }) => {
+  it("keeps the window across eviction: 7 of 10 used, then only 3 more", async ({ expect }) => {
     const bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "10" });
     expect(count(await statuses(Array.from({ length: 7 }, () => join(bindings))), 200)).toBe(7);
-    const stub = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
-    await evictDurableObject(stub);
+    await evictDurableObject(accountObject());
     const after = await statuses(Array.from({ length: 10 }, () => join(bindings)));
     expect(count(after, 200)).toBe(3);
-    const stored = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
-      state.storage.sql
-        .exec<{ tokens: number }>("SELECT tokens FROM buckets WHERE name = 'join:MASTER'")
-        .one(),
+    const stored = await runInDurableObject(accountObject(), (_instance: RateLimiter, state) =>
+      state.storage.sql.exec<{ state: string }>("SELECT state FROM windows WHERE name = 'join:MASTER'").one(),
     );
-    expect(stored.tokens).toBe(0);
+    expect(JSON.parse(stored.state).admitted).toHaveLength(10);
   });
 });
 
 describe("storage hygiene", () => {
   it("keeps one cleanup alarm for a busy object instead of one per decision", async ({ expect }) => {
     const bindings = testEnv();
-    const stub = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
+    const stub = accountObject();
     const alarmAt = () =>
       runInDurableObject(stub, (_instance: RateLimiter, state) => state.storage.getAlarm());
     expect((await join(bindings)).status).toBe(200);
@@ -179,14 +180,15 @@ describe("storage hygiene", () => {
     expect(await alarmAt()).toBe(first);
   });
 
-  it("drops refilled buckets on its alarm and keeps serving afterwards", async ({ expect }) => {
+  it("drops emptied windows on its alarm and keeps serving afterwards", async ({ expect }) => {
     const bindings = testEnv();
     await statuses([join(bindings), join(bindings)]);
-    const stub = env.LIMITER.getByName(`channel:${CHANNELS.demoCamera}`);
-    vi.setSystemTime(START + 1000);
+    const stub = accountObject();
+    // who asked is kept for two windows, then nothing is left
+    vi.setSystemTime(START + 2100);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const rows = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
-      state.storage.sql.exec("SELECT * FROM buckets").toArray(),
+      state.storage.sql.exec("SELECT * FROM windows").toArray(),
     );
     expect(rows).toHaveLength(0);
     expect((await join(bindings)).status).toBe(200);
@@ -202,8 +204,8 @@ describe("fail closed", () => {
       const response = await join(bindings);
       expect(response.status).toBe(503);
       expect(response.headers.get("Retry-After")).toBe("1");
-      // a join asks its channel and account buckets together, each once: no retry
-      expect(broken.stubs()).toBe(2);
+      // a join asks its account's object once: no retry
+      expect(broken.stubs()).toBe(1);
       expect(upstream.calls).toHaveLength(0);
     },
   );
@@ -212,7 +214,7 @@ describe("fail closed", () => {
     const broken = brokenLimiter("retryable");
     const response = await join(testEnv({ LIMITER: broken.namespace }));
     expect(response.status).toBe(503);
-    // channel and account bucket, each tried twice
-    expect(broken.stubs()).toBe(4);
+    // the account's object, tried twice
+    expect(broken.stubs()).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * @module Limiter policy and calls: which buckets an operation or an auth failure draws from, and asking their
- * Durable Objects — all at once, within a deadline, failing closed, refunding tokens a later refusal wasted.
+ * @module Limiter policy and calls: which object and windows an operation or an authentication failure draws
+ * from, and asking that object — once, within a deadline, failing closed.
  */
 import { type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
@@ -12,29 +12,17 @@ import {
   type RateLimitVerdict,
   type Result,
 } from "../errors/errors.ts";
-import type { BucketDecision, BucketPolicy, RateLimiter } from "./rate-limiter.ts";
-
-/** One question for one limiter object: which object, which bucket, and whether to take a token. */
-export interface LimiterCall {
-  readonly objectName: string;
-  readonly bucket: string;
-  readonly policy: BucketPolicy;
-  readonly consume: boolean;
-}
-
-/** A limiter question together with the public policy name its refusal is reported under. */
-export interface LimitCheck {
-  readonly name: PolicyName;
-  readonly call: LimiterCall;
-}
+import type { RateLimiter, WindowCheck } from "./rate-limiter.ts";
+import type { WindowDecision } from "./windows.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
 
-/** A tenant's own limits, which can only lower the configured ones. */
+/** What a tenant's record sets for its limits: lower channel limits, and its weight in each account's sharing. */
 export interface TenantLimits {
   readonly joinPerSecond?: number | undefined;
   readonly deviceSessionPerSecond?: number | undefined;
+  readonly accountShareWeight?: number | undefined;
 }
 
 type LimiterNamespace = DurableObjectNamespace<RateLimiter>;
@@ -44,145 +32,190 @@ export interface LimiterBindings {
   readonly LIMITER: LimiterNamespace;
 }
 
-const check = (
-  name: PolicyName,
-  objectName: string,
-  bucket: string,
-  quota: number,
-  windowSeconds: number,
-) => ({
-  name,
-  call: { objectName, bucket, policy: { quota, windowSeconds }, consume: true },
-});
-
 const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
 
 /**
- * The buckets one operation draws from, in order: the channel (tenant limits can only lower it), then, for joins,
- * the AWS account, so one tenant cannot exhaust an account shared with others. Each role has its own buckets, as
- * AWS counts `JoinStorageSession` and `JoinStorageSessionAsViewer` apart: viewers never spend the master's budget.
+ * Rate-limits one operation of a tenant in one round trip. A join asks its AWS account's object (per region, as
+ * AWS counts): the channel's window, then the account's, shared fairly between the tenants asking. Device sessions
+ * ask their channel's object. Each role has its own windows, as AWS counts `JoinStorageSession` and
+ * `JoinStorageSessionAsViewer` apart. Windows are one second plus `LIMIT_WINDOW_MARGIN_MS`.
  *
  * @example
- * operationLimits("join", "MASTER", channel, config, tenant.limits); // [channel check, account check]
+ * const limited = await limitOperation(env.LIMITER, "join", "MASTER", channel, tenant, config);
+ * if (!limited.ok) return reject(c, limited.error);
  */
-export function operationLimits(
+export async function limitOperation(
+  namespace: LimiterNamespace,
   operation: LimitedOperation,
   role: ChannelRole,
   channel: ChannelArnParts,
+  tenant: { readonly tenantId: string; readonly limits?: TenantLimits | undefined },
   config: Config,
-  tenant: TenantLimits | undefined,
-): LimitCheck[] {
-  const channelObject = `channel:${channel.arn}`;
+): Promise<Result<RateLimitVerdict, Failure>> {
+  const windowMs = 1000 + config.LIMIT_WINDOW_MARGIN_MS;
   const bucket = `${operation}:${role}`;
   if (operation === "device-session") {
-    const quota = lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, tenant?.deviceSessionPerSecond);
-    return [check("channel", channelObject, bucket, quota, 1)];
+    const policy = {
+      quota: lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, tenant.limits?.deviceSessionPerSecond),
+      windowMs,
+    };
+    const answer = await askLimiter(namespace, `channel:${channel.arn}`, config, (stub) =>
+      stub.take([{ bucket, policy }]),
+    );
+    return verdictOf("channel", policy.quota, windowMs, answer, (decisions) => decisions[0]);
   }
-  return [
-    check("channel", channelObject, bucket, lower(config.JOIN_LIMIT_PER_SECOND, tenant?.joinPerSecond), 1),
-    check("account", `account:${channel.accountId}`, bucket, config.ACCOUNT_JOIN_LIMIT_PER_SECOND, 1),
-  ];
+  const channelQuota = lower(config.JOIN_LIMIT_PER_SECOND, tenant.limits?.joinPerSecond);
+  const request = {
+    tenant: tenant.tenantId,
+    weight: tenant.limits?.accountShareWeight ?? 1,
+    channel: channel.arn,
+    channelQuota,
+  };
+  const policy = { quota: config.ACCOUNT_JOIN_LIMIT_PER_SECOND, windowMs };
+  const account = `account:${channel.region}:${channel.accountId}`;
+  const answer = await askLimiter(namespace, account, config, (stub) => stub.join(bucket, request, policy));
+  if (!answer.ok) return answer;
+  const byAccount = answer.value.refusedBy === "account";
+  return verdictOf(
+    byAccount ? "account" : "channel",
+    byAccount ? policy.quota : channelQuota,
+    windowMs,
+    answer,
+    (d) => d,
+  );
 }
 
-/**
- * Buckets of authentication failures per key id and per client address; far smaller than the
- * operation limits, because only brute force fails repeatedly (OWASP API2).
- *
- * @example
- * authFailureLimits("demo", "203.0.113.9", config, true);
- */
-export function authFailureLimits(
-  keyId: string | undefined,
-  address: string | undefined,
-  config: Config,
-  consume: boolean,
-): LimitCheck[] {
-  const names = [keyId && `auth-key:${keyId}`, address && `auth-address:${address}`];
-  return names
-    .filter((name): name is string => typeof name === "string" && name !== "")
-    .map((objectName) => {
-      const { name, call } = check("auth", objectName, "failures", config.AUTH_FAILURE_LIMIT_PER_MINUTE, 60);
-      return { name, call: { ...call, consume } };
-    });
+function verdictOf<T>(
+  name: PolicyName,
+  quota: number,
+  windowMs: number,
+  answer: Result<T, Failure>,
+  decisionOf: (value: T) => WindowDecision | undefined,
+): Result<RateLimitVerdict, Failure> {
+  if (!answer.ok) return answer;
+  const decision = decisionOf(answer.value);
+  if (decision === undefined)
+    return fail({ kind: "limiter-unavailable", detail: "limiter answered nothing" });
+  const { allowed, remaining, retryAfterMs, fullInMs } = decision;
+  const verdict = { name, quota, windowMs, allowed, remaining, retryAfterMs, fullInMs };
+  return allowed ? ok(verdict) : fail({ kind: "rate-limited", verdict });
 }
 
 const flag = (error: unknown, name: "retryable" | "overloaded"): boolean =>
   typeof error === "object" && error !== null && Reflect.get(error, name) === true;
 
 /**
- * Asks a limiter object for a decision within `timeoutMs`. A `.retryable` error is retried once on a
- * new stub (a broken stub fails forever); `.overloaded` errors never are, since retries feed the overload.
+ * Asks one limiter object within `LIMITER_TIMEOUT_MS`. A `.retryable` error is retried once on a new stub (a
+ * broken stub fails forever); `.overloaded` errors never are, since retries feed the overload. Every failure is
+ * the one `limiter-unavailable`: the caller fails closed.
  *
  * @example
- * const decision = await askLimiter(env.LIMITER, checks[0].call, 1000); // { ok: false, error: "limiter timeout" }
+ * const answer = await askLimiter(env.LIMITER, "channel:arn:…", config, (stub) => stub.peek(checks));
  */
-export async function askLimiter(
+export async function askLimiter<T>(
   namespace: LimiterNamespace,
-  call: LimiterCall,
-  timeoutMs: number,
-): Promise<Result<BucketDecision, string>> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const stub = namespace.getByName(call.objectName);
-      const pending = call.consume
-        ? stub.take(call.bucket, call.policy)
-        : stub.peek(call.bucket, call.policy);
-      return ok(await untilAborted(pending, deadline));
-    } catch (error) {
-      if (deadline.aborted) return fail("limiter timeout");
-      const retryable = flag(error, "retryable") && !flag(error, "overloaded");
-      if (attempt > 1 || !retryable) {
-        if (flag(error, "overloaded")) return fail("limiter overloaded");
-        return fail(error instanceof Error ? `limiter error: ${error.name}` : "limiter error");
+  objectName: string,
+  config: Config,
+  ask: (stub: DurableObjectStub<RateLimiter>) => Promise<T>,
+): Promise<Result<T, Failure>> {
+  // a timer cleared on the answer, not AbortSignal.timeout's, which stays armed (workerd caps armed timers)
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), config.LIMITER_TIMEOUT_MS);
+  const unavailable = (detail: string) => fail({ kind: "limiter-unavailable" as const, detail });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return ok(await untilAborted(ask(namespace.getByName(objectName)), deadline.signal));
+      } catch (error) {
+        if (deadline.signal.aborted) return unavailable("limiter timeout");
+        const retryable = flag(error, "retryable") && !flag(error, "overloaded");
+        if (attempt > 1 || !retryable) {
+          if (flag(error, "overloaded")) return unavailable("limiter overloaded");
+          return unavailable(error instanceof Error ? `limiter error: ${error.name}` : "limiter error");
+        }
       }
     }
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-async function refundToken(namespace: LimiterNamespace, call: LimiterCall, timeoutMs: number): Promise<void> {
-  try {
-    const stub = namespace.getByName(call.objectName);
-    await untilAborted(stub.refund(call.bucket, call.policy), AbortSignal.timeout(timeoutMs));
-  } catch {
-    // a lost refund only makes the limit stricter, the safe direction
-  }
+// Addresses that failed here lately, one slot per address hash holding the time its suspicion ends. Nothing is
+// ever evicted (a slot only moves later), so no flood of other failures makes an address look clean again; two
+// addresses sharing a slot only cost each other a limiter call.
+const SUSPECT_SLOTS = 8192;
+const suspectUntil = new Float64Array(SUSPECT_SLOTS);
+
+function suspectSlot(address: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SUSPECT_SLOTS;
 }
 
 /**
- * Asks every check at once (one round trip, not one per bucket) and admits only if all admit. Tokens that
- * admitting buckets gave to a request another bucket refused are returned, so a refused request costs no
- * quota; the first refusal in `checks` order is reported. A limiter that errs or is late fails closed.
+ * The failure windows of a client address (IPv6 by /64): all its failures, and its failures per key id. A key id
+ * is never counted across addresses, so nobody can lock a tenant out from elsewhere (OWASP API2 with care).
  *
  * @example
- * const limited = await enforceLimits(env.LIMITER, operationLimits("join", "MASTER", channel, config, tenant.limits), 1000);
- * if (!limited.ok) return reject(c, limited.error);
+ * authFailureChecks("acme", config); // [{ bucket: "failures", … }, { bucket: "key:acme", … }]
  */
-export async function enforceLimits(
-  namespace: LimiterNamespace,
-  checks: readonly LimitCheck[],
-  timeoutMs: number,
-): Promise<Result<RateLimitVerdict[], Failure>> {
-  const answers = await Promise.all(checks.map(({ call }) => askLimiter(namespace, call, timeoutMs)));
-  const verdicts: RateLimitVerdict[] = [];
-  let failure: Failure | undefined;
-  for (const [index, { name, call }] of checks.entries()) {
-    const answer = answers[index];
-    if (answer === undefined) continue;
-    if (!answer.ok) {
-      failure ??= { kind: "limiter-unavailable", detail: answer.error };
-      continue;
-    }
-    const verdict = { name, ...call.policy, ...answer.value };
-    if (answer.value.allowed) verdicts.push(verdict);
-    else failure ??= { kind: "rate-limited", verdict };
+export function authFailureChecks(keyId: string | undefined, config: Config): WindowCheck[] {
+  const minute = 60_000;
+  const checks = [
+    { bucket: "failures", policy: { quota: config.AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE, windowMs: minute } },
+  ];
+  if (keyId !== undefined) {
+    checks.push({
+      bucket: `key:${keyId}`,
+      policy: { quota: config.AUTH_FAILURE_LIMIT_PER_MINUTE, windowMs: minute },
+    });
   }
-  if (failure === undefined) return ok(verdicts);
-  const given = checks.filter(({ call }, index) => {
-    const answer = answers[index];
-    return call.consume && answer?.ok === true && answer.value.allowed;
-  });
-  await Promise.all(given.map(({ call }) => refundToken(namespace, call, timeoutMs)));
-  return fail(failure);
+  return checks;
+}
+
+/**
+ * Whether an address may try a credential now: refused (429 "auth") when it, or it with this key id, is out of
+ * failures. Clean traffic pays nothing: only an address that failed here within the window is asked about.
+ *
+ * @example
+ * const budget = await failureBudget(env.LIMITER, "203.0.113.9", "acme", config, Date.now());
+ */
+export async function failureBudget(
+  namespace: LimiterNamespace,
+  address: string,
+  keyId: string | undefined,
+  config: Config,
+  nowMs: number,
+): Promise<Result<void, Failure>> {
+  if ((suspectUntil[suspectSlot(address)] ?? 0) <= nowMs) return ok(undefined);
+  const checks = authFailureChecks(keyId, config);
+  const answer = await askLimiter(namespace, `auth:${address}`, config, (stub) => stub.peek(checks));
+  if (!answer.ok) return answer;
+  for (const [index, decision] of answer.value.entries()) {
+    const windowMs = checks[index]?.policy.windowMs ?? 60_000;
+    const verdict = { name: "auth" as const, quota: checks[index]?.policy.quota ?? 0, windowMs, ...decision };
+    if (!decision.allowed) return fail({ kind: "rate-limited", verdict });
+  }
+  return ok(undefined);
+}
+
+/**
+ * Counts a failed credential against its address's windows, and remembers the address as suspect here. Best
+ * effort: a limiter outage must not turn a 401 into something more informative.
+ *
+ * @example
+ * await countFailure(env.LIMITER, "203.0.113.9", "acme", config, Date.now());
+ */
+export async function countFailure(
+  namespace: LimiterNamespace,
+  address: string,
+  keyId: string | undefined,
+  config: Config,
+  nowMs: number,
+): Promise<void> {
+  const slot = suspectSlot(address);
+  suspectUntil[slot] = Math.max(suspectUntil[slot] ?? 0, nowMs + 60_000);
+  const checks = authFailureChecks(keyId, config);
+  await askLimiter(namespace, `auth:${address}`, config, (stub) => stub.take(checks));
 }

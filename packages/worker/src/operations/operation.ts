@@ -7,12 +7,7 @@ import type { Handler } from "hono";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result, rateLimitHeaders, type UpstreamFailure } from "../errors/errors.ts";
 import { readJsonObject, reject } from "../http/request.ts";
-import {
-  enforceLimits,
-  type LimitedOperation,
-  type LimiterBindings,
-  operationLimits,
-} from "../limiter/limits.ts";
+import { type LimitedOperation, type LimiterBindings, limitOperation } from "../limiter/limits.ts";
 import type { DeviceGrant } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
 import { authorize, type Role, type TenantRecord } from "../tenant-auth/tenant-record.ts";
@@ -68,17 +63,21 @@ export function operation(
         ? tokenGrants(credential.grant, tenant, input)
         : authorize(tenant, input.channel, input.role);
     if (!allowed.ok) return reject(c, { kind: "forbidden", message: allowed.error });
-    const checks = operationLimits(proxied.limit, input.role, input.channel, config, tenant.limits);
-    const limited = await enforceLimits(c.env.LIMITER, checks, config.LIMITER_TIMEOUT_MS);
+    const limited = await limitOperation(
+      c.env.LIMITER,
+      proxied.limit,
+      input.role,
+      input.channel,
+      tenant,
+      config,
+    );
     if (!limited.ok) return reject(c, limited.error);
     const forwarded = await proxied.forward(config, input);
     if (forwarded.upstreamStatus !== undefined) log.upstreamStatus = forwarded.upstreamStatus;
     if (forwarded.upstreamRequestId !== undefined) log.upstreamRequestId = forwarded.upstreamRequestId;
     if (!forwarded.ok) return reject(c, forwarded.error);
-    const [verdict] = limited.value;
-    if (verdict !== undefined) {
-      for (const [name, value] of Object.entries(rateLimitHeaders(verdict)))
-        forwarded.value.headers.set(name, value);
+    for (const [name, value] of Object.entries(rateLimitHeaders(limited.value))) {
+      forwarded.value.headers.set(name, value);
     }
     return forwarded.value;
   };

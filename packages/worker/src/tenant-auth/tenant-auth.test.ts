@@ -4,10 +4,12 @@ import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
+import { loadConfig } from "../config/config.ts";
+import { countFailure, failureBudget } from "../limiter/limits.ts";
 import type { RateLimiter } from "../limiter/rate-limiter.ts";
 import { hashSecret } from "./tenant-record.ts";
 
-const bindings = testEnv({ AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
+const bindings = testEnv({ AUTH_FAILURE_LIMIT_PER_MINUTE: "3", AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE: "5" });
 let upstream: FakeUpstream;
 let key: string;
 
@@ -177,42 +179,61 @@ describe("authorization", () => {
 });
 
 describe("authentication failure budget", () => {
-  it("blocks guesses at a key id after repeated failures, never its owner's right secret", async ({
+  const from = (address: string) => ({ "cf-connecting-ip": address });
+  const guess = (keyId: string) => `${keyId}.${secretFor("guess")}`;
+
+  it("never refuses the right secret for failures sent from other addresses (the lockout finding)", async ({
     expect,
   }) => {
-    for (let i = 0; i < 3; i++) {
-      expect(
-        (await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": `203.0.113.${i}` })).status,
-      ).toBe(401);
+    // 11 wrong secrets for acme from 11 addresses, then one more every 3 s
+    for (let i = 0; i < 11; i++) expect((await join(guess("acme"), from(`203.0.113.${i}`))).status).toBe(401);
+    for (let second = 0; second < 60; second += 3) {
+      vi.setSystemTime(Date.UTC(2030, 0, 1) + second * 1000);
+      expect((await join(guess("acme"), from(`198.51.100.${second}`))).status).toBe(401);
+      expect((await join(key, from("192.0.2.1"))).status).toBe(200);
     }
-    // The key id is public (every device token names its tenant): strangers' guesses must not lock its owner out.
-    expect((await join(key, { "cf-connecting-ip": "192.0.2.1" })).status).toBe(200);
-    const blocked = await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": "192.0.2.2" });
-    expect(blocked.status).toBe(429);
-    expect(blocked.headers.get("RateLimit-Policy")).toBe('"auth";q=3;w=60');
-    expect(Number(blocked.headers.get("Retry-After"))).toBe(20);
-    vi.setSystemTime(Date.UTC(2030, 0, 1) + 20_000);
-    expect((await join(`acme.${secretFor("guess")}`, { "cf-connecting-ip": "192.0.2.3" })).status).toBe(401);
   });
 
-  it("blocks a client address (CF-Connecting-IP, never X-Forwarded-For) after repeated failures", async ({
+  it("refuses an address's further tries at a key id once it failed it L times, even with the right secret", async ({
     expect,
   }) => {
-    const attacker = { "cf-connecting-ip": "2001:db8:1:2::1" };
-    for (const id of ["a1", "a2", "a3"]) {
-      expect(
-        (await join(`${id}.${secretFor(id)}`, { ...attacker, "x-forwarded-for": "192.0.2.9" })).status,
-      ).toBe(401);
-    }
-    // Another address in the same /64, and a spoofed X-Forwarded-For, change nothing.
+    const attacker = from("203.0.113.7");
+    for (let i = 0; i < 3; i++) expect((await join(guess("acme"), attacker)).status).toBe(401);
+    const blocked = await join(key, attacker);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("RateLimit-Policy")).toBe('"auth";q=3;w=60');
+    expect(blocked.headers.get("Retry-After")).toBe("60");
+    // the same address with another key id, and the key id from another address, are untouched
+    const globex = await putTenant(env, "globex");
+    expect((await join(globex, attacker)).status).toBe(200);
+    expect((await join(key, from("203.0.113.8"))).status).toBe(200);
+    vi.setSystemTime(Date.UTC(2030, 0, 1) + 60_000);
+    expect((await join(key, attacker)).status).toBe(200);
+  });
+
+  it("refuses an address (IPv6 by /64, CF-Connecting-IP only) after its failures across key ids", async ({
+    expect,
+  }) => {
+    const attacker = { "cf-connecting-ip": "2001:db8:1:2::1", "x-forwarded-for": "192.0.2.9" };
+    for (const id of ["a1", "a2", "a3", "a4", "a5"])
+      expect((await join(guess(id), attacker)).status).toBe(401);
+    // another address in the same /64, with a spoofed X-Forwarded-For, is the same client
     const sameBlock = { "cf-connecting-ip": "2001:db8:1:2::99", "x-forwarded-for": "192.0.2.10" };
-    expect((await join(key, sameBlock)).status).toBe(429);
+    const blocked = await join(key, sameBlock);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("RateLimit-Policy")).toBe('"auth";q=5;w=60');
     expect(
       (await join(key, { "cf-connecting-ip": "198.51.100.7", "x-forwarded-for": "2001:db8:1:2::1" })).status,
     ).toBe(200);
   });
 
-  it("spends no limiter call on clean traffic, and checks the budget of what failed here", async ({
+  it("counts bad device tokens against their address", async ({ expect }) => {
+    const attacker = from("203.0.113.50");
+    for (let i = 0; i < 5; i++) expect((await join(`e.${"x".repeat(30)}.${i}y`, attacker)).status).toBe(401);
+    expect((await join(key, attacker)).status).toBe(429);
+  });
+
+  it("spends no limiter call on clean traffic, and asks only about the address that failed here", async ({
     expect,
   }) => {
     const asked: string[] = [];
@@ -224,17 +245,49 @@ describe("authentication failure budget", () => {
     } as unknown as DurableObjectNamespace<RateLimiter>;
     const watched = testEnv({ LIMITER: counting, AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
     const fresh = await putTenant(env, "fresh");
-    const from = { "cf-connecting-ip": "198.51.100.20" };
     const send = (bearer: string) =>
-      post(watched, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, bearer, from);
-    const authObjects = () => asked.filter((name) => name.startsWith("auth-")).sort();
+      post(
+        watched,
+        "/joinStorageSession",
+        { channelArn: CHANNELS.demoCamera },
+        bearer,
+        from("198.51.100.20"),
+      );
+    const authObjects = () => asked.filter((name) => name.startsWith("auth:"));
 
     expect((await send(fresh)).status).toBe(200);
     expect(authObjects()).toEqual([]);
-    expect((await send(`fresh.${secretFor("guess")}`)).status).toBe(401);
-    expect(authObjects()).toEqual(["auth-address:198.51.100.20", "auth-key:fresh"]);
+    expect((await send(guess("fresh"))).status).toBe(401);
+    expect(authObjects()).toEqual(["auth:198.51.100.20"]);
     asked.length = 0;
     expect((await send(fresh)).status).toBe(200);
-    expect(authObjects()).toEqual(["auth-address:198.51.100.20", "auth-key:fresh"]);
+    expect(authObjects()).toEqual(["auth:198.51.100.20"]);
+  });
+});
+
+async function loadedConfig() {
+  const loaded = loadConfig(testEnv());
+  if (!loaded.ok) throw new Error(loaded.error.join("; "));
+  return loaded.value;
+}
+
+describe("the failure budget cannot be flushed", () => {
+  it("keeps asking about an address however many other addresses fail after it", async ({ expect }) => {
+    const asked = new Set<string>();
+    const recording = {
+      getByName: (name: string) => {
+        asked.add(name);
+        return { take: async () => [], peek: async () => [] };
+      },
+    } as unknown as DurableObjectNamespace<RateLimiter>;
+    const config = await loadedConfig();
+    const now = Date.UTC(2030, 0, 1);
+    await countFailure(recording, "203.0.113.66", "acme", config, now);
+    // ten times as many other failing addresses as the suspect list has room for
+    for (let i = 0; i < 100_000; i++)
+      await countFailure(recording, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, `k${i}`, config, now);
+    asked.clear();
+    await failureBudget(recording, "203.0.113.66", "acme", config, now + 59_000);
+    expect([...asked]).toEqual(["auth:203.0.113.66"]);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * @module Tenant authentication as one middleware: the bearer key, the failure budgets of its key id and client
- * address, the registry read and the constant-time secret check; the tenant it admits goes on the context.
+ * @module Tenant authentication as one middleware: the bearer key or device token, the failure budget of the
+ * client address, the registry read and the constant-time secret check; the tenant it admits goes on the context.
  */
 import { BoundedCache } from "@kvs-webrtc-storage/core";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result } from "../errors/errors.ts";
 import { type RequestVariables, reject } from "../http/request.ts";
-import { askLimiter, authFailureLimits, enforceLimits, type LimiterBindings } from "../limiter/limits.ts";
+import { countFailure, failureBudget, type LimiterBindings } from "../limiter/limits.ts";
 import { type DeviceGrant, isJwtShaped, mintedByCurrentKey, verifyDeviceToken } from "./device-token.ts";
 import { originAllowed } from "./origins.ts";
 import {
@@ -45,16 +45,10 @@ const CACHE_TTL_SECONDS = 60;
 // KV answers the same text for a minute at a time: its parse is kept per tenant until the text changes
 const parsed = new BoundedCache<string, { raw: string; record: TenantRecord | undefined }>(1024);
 /**
- * Key ids and addresses that failed here recently: only these are checked against their failure budget before
- * the secret is compared, so clean traffic pays no limiter round trip (the limiter still counts every failure).
- * Bounded, so a flood of spoofed addresses costs memory only up to this many entries.
- */
-const suspects = new BoundedCache<string, number>(4096);
-
-/**
- * Authenticates `Authorization: Bearer <keyId>.<secret>` (the key id is the tenant id). Unknown key, wrong
- * secret and disabled tenant are the same 401; each failure is counted per key id and per client address,
- * and one that failed recently and is over its budget is refused before its secret is even compared.
+ * Authenticates `Authorization: Bearer <keyId>.<secret>` (the key id is the tenant id) or a device token. Unknown
+ * key, wrong secret, bad token and disabled tenant are the same 401; each failure is counted against the client
+ * address and, with its key id, against that pair. An address out of failures (in all, or for that key id) is
+ * refused before its credential is even compared; other addresses are never refused for its failures.
  *
  * @example
  * app.post("/joinStorageSession", configuration(), tenantAuth(), (c) => c.json(c.var.tenant.tenantId));
@@ -99,35 +93,21 @@ async function authenticate(
   const bearer = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
   const token = bearer !== undefined && isJwtShaped(bearer) ? bearer : undefined;
   const key = token === undefined ? parseBearer(authorization) : undefined;
-  // a token's tenant is not known before it is verified: its failures count against the address alone
-  const keyId = key?.keyId;
   const address = clientAddress(headers);
   const nowMs = Date.now();
-  const timeoutMs = config.LIMITER_TIMEOUT_MS;
-  const suspected = authFailureLimits(keyId, address, config, false).filter((check) =>
-    isSuspect(check.call.objectName, nowMs),
-  );
-  const budgetOf = (prefix: string) => {
-    const checks = suspected.filter((check) => check.call.objectName.startsWith(prefix));
-    return checks.length === 0 ? undefined : enforceLimits(env.LIMITER, checks, timeoutMs);
-  };
-  const [addressBudget, keyBudget, verified] = await Promise.all([
-    budgetOf("auth-address:"),
-    budgetOf("auth-key:"),
+  const [budget, verified] = await Promise.all([
+    address === undefined ? undefined : failureBudget(env.LIMITER, address, key?.keyId, config, nowMs),
     token !== undefined
       ? verifyToken(token, env, config, nowMs)
       : key === undefined
         ? undefined
         : verifyKey(key.keyId, key.secret, env),
   ]);
-  if (addressBudget !== undefined && !addressBudget.ok) return fail(addressBudget.error);
-  // the key id is no secret (every device token names its tenant): its budget never refuses the right secret
+  // failures from this address refuse it, even with the right credential: it is the one guessing
+  if (budget !== undefined && !budget.ok) return fail(budget.error);
   if (verified !== undefined) return ok(verified);
-  if (keyBudget !== undefined && !keyBudget.ok) return fail(keyBudget.error);
-  const failures = authFailureLimits(keyId, address, config, true);
-  for (const { call } of failures) suspects.set(call.objectName, nowMs + call.policy.windowSeconds * 1000);
-  // counting is best effort: a limiter outage must not turn a 401 into something more informative
-  await Promise.all(failures.map((check) => askLimiter(env.LIMITER, check.call, timeoutMs)));
+  // without CF-Connecting-IP (never the case on Cloudflare) there is no address to count against
+  if (address !== undefined) await countFailure(env.LIMITER, address, key?.keyId, config, nowMs);
   return fail({ kind: "unauthenticated" });
 }
 
@@ -158,13 +138,6 @@ async function verifyToken(
   }
   const { channelArn, role, clientId, origin } = token;
   return { tenant, credential: { kind: "token", grant: { channelArn, role, clientId, origin } } };
-}
-
-function isSuspect(name: string, nowMs: number): boolean {
-  const until = suspects.get(name);
-  if (until === undefined || until > nowMs) return until !== undefined;
-  suspects.delete(name);
-  return false;
 }
 
 async function findTenant(kv: KVNamespace, tenantId: string): Promise<TenantRecord | undefined> {

@@ -67,7 +67,18 @@ describe("tenant records", () => {
 
   it.for([
     ["two keys", { keyHashes: ["A".repeat(43), "B".repeat(43)] }],
-    ["limits at their bounds", { limits: { joinPerSecond: 1, deviceSessionPerSecond: 1000 } }],
+    [
+      "limits at their bounds",
+      { limits: { joinPerSecond: 1, deviceSessionPerSecond: 1000, accountShareWeight: 100 } },
+    ],
+    [
+      "a grant naming its partition",
+      {
+        channels: [
+          { partition: "aws-cn", accountId: "111122223333", region: "cn-north-1", channelName: "a" },
+        ],
+      },
+    ],
     ["32 origins", { origins: origins(32) }],
   ] as const)("accepts %s", ([, change], { expect }) => {
     expect(parseTenantRecord({ ...valid, ...change })).toBeDefined();
@@ -80,6 +91,12 @@ describe("tenant records", () => {
     ["a limit of 0", { limits: { joinPerSecond: 0 } }],
     ["a fractional limit", { limits: { joinPerSecond: 1.5 } }],
     ["a limit over 1000", { limits: { deviceSessionPerSecond: 1001 } }],
+    ["an account share weight of 0", { limits: { accountShareWeight: 0 } }],
+    ["an account share weight over 100", { limits: { accountShareWeight: 101 } }],
+    [
+      "a partition that is no AWS partition's shape",
+      { channels: [{ partition: "gcp", accountId: "111122223333", region: "us-west-2", channelName: "a" }] },
+    ],
     ["33 origins", { origins: origins(33) }],
     ["an invalid origin pattern", { origins: ["https://*.com"] }],
     ["an unknown role", { roles: ["ADMIN"] }],

@@ -33,9 +33,13 @@ export interface TenantRecord {
   readonly roles: readonly Role[];
   /** Browser origins the tenant's pages call from (`https://app.acme.com`, `https://*.acme.com`, `http://localhost:*`). */
   readonly origins?: readonly string[] | undefined;
-  /** Per-channel limits that can only lower the configured ones. */
+  /** Per-channel limits that can only lower the configured ones, and the weight of its share of an account's joins. */
   readonly limits?:
-    | { readonly joinPerSecond?: number | undefined; readonly deviceSessionPerSecond?: number | undefined }
+    | {
+        readonly joinPerSecond?: number | undefined;
+        readonly deviceSessionPerSecond?: number | undefined;
+        readonly accountShareWeight?: number | undefined;
+      }
     | undefined;
   readonly disabled: boolean;
 }
@@ -48,7 +52,8 @@ const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;
 
 // bounds as refinements: the deployed bundle carries zod's refine already, not its numeric and size checks
-const perSecond = z.optional(z.number().check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 1000)));
+const whole = (max: number) =>
+  z.optional(z.number().check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= max)));
 const sized = (min: number, max: number) =>
   z.refine<unknown[]>((list) => list.length >= min && list.length <= max);
 
@@ -64,7 +69,13 @@ const tenantRecord = z.object({
     }),
   ),
   roles: z.array(z.enum(ROLES)),
-  limits: z.optional(z.object({ joinPerSecond: perSecond, deviceSessionPerSecond: perSecond })),
+  limits: z.optional(
+    z.object({
+      joinPerSecond: whole(1000),
+      deviceSessionPerSecond: whole(1000),
+      accountShareWeight: whole(100),
+    }),
+  ),
   origins: z.optional(z.array(z.string().check(z.refine(isOriginPattern))).check(sized(0, 32))),
   disabled: z.boolean(),
 });

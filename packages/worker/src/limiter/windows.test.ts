@@ -1,0 +1,270 @@
+import { type ChannelSeed, createOperationLimits } from "@kvs-webrtc-storage/testing";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { type AccountJoins, admitInWindow, admitJoin, type JoinRequest } from "./windows.ts";
+
+const W = 1000;
+const policy = fc.record({
+  quota: fc.integer({ min: 1, max: 50 }),
+  windowMs: fc.constantFrom(W, 1050, 60_000),
+});
+// arrival times, ascending, with runs of simultaneous requests
+const arrivals = fc.array(fc.nat({ max: 700 }), { maxLength: 300 }).map((gaps) => {
+  let time = 1_000_000;
+  return gaps.map((gap) => (time += gap % 5 === 0 ? 0 : gap));
+});
+
+/** Whether no `windowMs` (half-open, as the emulator counts) holds more than `quota` of `times` (ascending). */
+const withinWindows = (times: readonly number[], quota: number, windowMs: number) =>
+  times.every((time, index) => index < quota || time - (times[index - quota] ?? 0) >= windowMs);
+
+function runWindow(times: readonly number[], p: { quota: number; windowMs: number }) {
+  let log: number[] = [];
+  const admitted: number[] = [];
+  const refused: number[] = [];
+  for (const time of times) {
+    const result = admitInWindow(log, p, time, true);
+    log = result.times;
+    (result.decision.allowed ? admitted : refused).push(time);
+  }
+  return { admitted, refused };
+}
+
+describe("sliding window", () => {
+  it("admits min(N, L) of N simultaneous requests", ({ expect }) => {
+    fc.assert(
+      fc.property(policy, fc.nat({ max: 300 }), (p, n) => {
+        expect(runWindow(Array<number>(n).fill(5000), p).admitted).toHaveLength(Math.min(n, p.quota));
+      }),
+    );
+  });
+
+  it("never admits more than L in any window, and refuses only when L were admitted in the window", ({
+    expect,
+  }) => {
+    fc.assert(
+      fc.property(policy, arrivals, (p, times) => {
+        const { admitted, refused } = runWindow(times, p);
+        expect(withinWindows(admitted, p.quota, p.windowMs)).toBe(true);
+        for (const time of refused) {
+          expect(admitted.filter((t) => t > time - p.windowMs && t <= time).length).toBe(p.quota);
+        }
+      }),
+    );
+  });
+
+  it("refuses the third join at 0, 0 and 0.55 s (the finding a token bucket missed), admits it at 1 s", ({
+    expect,
+  }) => {
+    const p = { quota: 2, windowMs: W };
+    expect(runWindow([0, 0, 550], p).refused).toEqual([550]);
+    const { decision } = admitInWindow([0, 0], p, 550, true);
+    expect(decision.retryAfterMs).toBe(450);
+    expect(runWindow([0, 0, 1000], p).refused).toEqual([]);
+  });
+
+  it("admits nothing more when the clock steps back", ({ expect }) => {
+    fc.assert(
+      fc.property(
+        policy,
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.nat({ max: 10_000_000 }),
+        (p, now, back) => {
+          let log: number[] = [];
+          for (let i = 0; i < p.quota; i++) log = admitInWindow(log, p, now, true).times;
+          expect(admitInWindow(log, p, now - back, true).decision.allowed).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
+const channel = (name: string): ChannelSeed => ({
+  name,
+  arn: `arn:aws:kinesisvideo:us-west-2:111122223333:channel/${name}/1`,
+  region: "us-west-2",
+  account: "111122223333",
+  mediaStorage: true,
+  creationTime: 1,
+});
+
+describe("the proxy counts as the emulator (and AWS) count", () => {
+  it("every join the proxy admits, arriving up to the margin later, is admitted by the emulator", ({
+    expect,
+  }) => {
+    const margin = 50;
+    const joins = fc.array(
+      fc.record({ gap: fc.nat({ max: 60 }), channel: fc.nat({ max: 40 }), delay: fc.nat({ max: margin }) }),
+      {
+        maxLength: 400,
+      },
+    );
+    fc.assert(
+      fc.property(joins, (list) => {
+        let state: AccountJoins | undefined;
+        let time = 0;
+        const delivered: { at: number; channel: ChannelSeed }[] = [];
+        for (const join of list) {
+          time += join.gap;
+          const request = { tenant: "t", weight: 1, channel: `c${join.channel}`, channelQuota: 2 };
+          const result = admitJoin(state, request, { quota: 50, windowMs: W + margin }, time);
+          state = result.state;
+          if (result.decision.allowed)
+            delivered.push({ at: time + join.delay, channel: channel(`c${join.channel}`) });
+        }
+        const emulator = createOperationLimits();
+        delivered.sort((a, b) => a.at - b.at);
+        for (const call of delivered) expect(emulator.admitCall("master", call.channel, call.at)).toBe(true);
+      }),
+    );
+  });
+});
+
+interface Arrival {
+  readonly at: number;
+  readonly request: JoinRequest;
+}
+
+function runJoins(list: readonly Arrival[], quota: number) {
+  let state: AccountJoins | undefined;
+  return list.map(({ at, request }) => {
+    const result = admitJoin(state, request, { quota, windowMs: W }, at);
+    state = result.state;
+    return { at, request, allowed: result.decision.allowed };
+  });
+}
+
+describe("fair sharing of an account", () => {
+  const flood = (tenant: string, weight: number) =>
+    fc
+      .array(fc.record({ at: fc.nat({ max: 6000 }), channel: fc.nat({ max: 30 }) }), {
+        minLength: 50,
+        maxLength: 600,
+      })
+      .map((list) =>
+        list.map(({ at, channel: c }) => ({
+          at,
+          request: { tenant, weight, channel: `${tenant}-${c}`, channelQuota: 2 },
+        })),
+      );
+
+  it("never admits more than the account's or a channel's quota in any window", ({ expect }) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), flood("a", 1), flood("b", 3), (quota, a, b) => {
+        const decided = runJoins(
+          [...a, ...b].sort((x, y) => x.at - y.at),
+          quota,
+        );
+        const admitted = decided.filter((d) => d.allowed);
+        expect(
+          withinWindows(
+            admitted.map((d) => d.at),
+            quota,
+            W,
+          ),
+        ).toBe(true);
+        for (const name of new Set(admitted.map((d) => d.request.channel))) {
+          const times = admitted.filter((d) => d.request.channel === name).map((d) => d.at);
+          expect(withinWindows(times, 2, W)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  const scenario = fc
+    .record({
+      quota: fc.integer({ min: 10, max: 60 }),
+      weights: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }),
+      steadyWeight: fc.integer({ min: 1, max: 4 }),
+      later: fc.nat({ max: 2000 }),
+      rate: fc.nat({ max: 100 }),
+      seed: fc.nat(),
+    })
+    .map(({ quota, weights, steadyWeight, ...rest }) => {
+      // the steady tenant's share of what is not held for newcomers (one join of a quota of 10 or more)
+      const share = ((quota - 1) * steadyWeight) / (steadyWeight + weights.reduce((a, b) => a + b, 0));
+      return { quota, weights, steadyWeight, share, ...rest };
+    })
+    .filter(({ share }) => share >= 2);
+
+  /** A steady tenant asking for less than its share from `steadyFrom`, and floods from `floodFrom` on. */
+  function steadyAmongFloods(
+    {
+      quota,
+      weights,
+      steadyWeight,
+      share,
+      rate,
+      seed,
+    }: { quota: number; weights: number[]; steadyWeight: number; share: number; rate: number; seed: number },
+    steadyFrom: number,
+    floodFrom: number,
+  ) {
+    const perWindow = 1 + (rate % Math.max(1, Math.floor(share) - 1));
+    const period = Math.ceil(W / perWindow) + 1;
+    const list: Arrival[] = [];
+    for (let at = steadyFrom; at < 8000; at += period) {
+      list.push({
+        at,
+        request: { tenant: "steady", weight: steadyWeight, channel: "s", channelQuota: quota },
+      });
+    }
+    // every other tenant floods: a request every 1–3 ms on spread channels
+    let random = seed;
+    for (const [index, weight] of weights.entries()) {
+      for (let at = floodFrom; at < 8000; at += 1 + (random % 3)) {
+        random = (random * 1103515245 + 12345) % 2 ** 31;
+        list.push({
+          at,
+          request: { tenant: `flood-${index}`, weight, channel: `f${random % 97}`, channelQuota: quota },
+        });
+      }
+    }
+    // at the same millisecond the steady tenant's request is decided first
+    list.sort((x, y) => x.at - y.at || (x.request.tenant < y.request.tenant ? 1 : -1));
+    return runJoins(list, quota).filter((d) => d.request.tenant === "steady");
+  }
+
+  it("admits every request of a tenant asking steadily within its share, whenever others start flooding", ({
+    expect,
+  }) => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        expect(steadyAmongFloods(s, 0, s.later).filter((d) => !d.allowed)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("admits a tenant arriving during a flood at once, and every steady request one window later", ({
+    expect,
+  }) => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const steady = steadyAmongFloods(s, s.later, 0);
+        expect(steady[0]?.allowed).toBe(true);
+        expect(steady.filter((d) => !d.allowed && d.at >= s.later + W)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("lets a tenant alone use all but the join held for newcomers, and floods share by weight", ({
+    expect,
+  }) => {
+    const list: Arrival[] = [];
+    for (let at = 0; at < 10_000; at += 1) {
+      list.push({ at, request: { tenant: "a", weight: 1, channel: `a${at % 97}`, channelQuota: 2 } });
+      if (at >= 5000)
+        list.push({ at, request: { tenant: "b", weight: 3, channel: `b${at % 97}`, channelQuota: 2 } });
+    }
+    const decided = runJoins(list, 40).filter((d) => d.allowed);
+    const inSecond = (tenant: string, from: number) =>
+      decided.filter((d) => d.request.tenant === tenant && d.at >= from && d.at < from + W).length;
+    expect(inSecond("a", 3000)).toBe(39);
+    // 39 shared 1:3 is 9.75 and 29.25: each its whole joins, and the last one to whoever asks first
+    expect(inSecond("a", 8000) + inSecond("b", 8000)).toBe(39);
+    expect(inSecond("a", 8000)).toBeGreaterThanOrEqual(9);
+    expect(inSecond("b", 8000)).toBeGreaterThanOrEqual(29);
+  });
+});

@@ -4,7 +4,11 @@ import { CHANNELS, putTenant } from "./support/tenants.ts";
 import { post, testEnv } from "./support/worker.ts";
 
 const emulator = env.TEST_EMULATOR_ORIGIN;
-const bindings = testEnv({ EMULATOR_ORIGIN: emulator });
+// a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
+let bindings = testEnv({ EMULATOR_ORIGIN: emulator });
+beforeEach(() => {
+  bindings = testEnv({ EMULATOR_ORIGIN: emulator });
+});
 let key: string;
 
 interface EmulatorCall {

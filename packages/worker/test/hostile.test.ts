@@ -4,7 +4,11 @@ import { type FakeUpstream, fakeUpstream, type UpstreamCall } from "./support/fa
 import { CHANNELS, putTenant, secretFor } from "./support/tenants.ts";
 import { post, send, testEnv } from "./support/worker.ts";
 
-const bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "1000", ACCOUNT_JOIN_LIMIT_PER_SECOND: "1000" });
+// a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
+let bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "1000", ACCOUNT_JOIN_LIMIT_PER_SECOND: "1000" });
+beforeEach(() => {
+  bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "1000", ACCOUNT_JOIN_LIMIT_PER_SECOND: "1000" });
+});
 const ALLOWED_HEADERS = new Set([
   "authorization",
   "content-type",

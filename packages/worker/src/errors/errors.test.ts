@@ -7,7 +7,11 @@ import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
 import { post, send, testEnv } from "../../test/support/worker.ts";
 import { type Failure, rateLimitHeaders, toWire, upstreamFailure } from "./errors.ts";
 
-const bindings = testEnv();
+// a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
+let bindings = testEnv();
+beforeEach(() => {
+  bindings = testEnv();
+});
 let upstream: FakeUpstream;
 let key: string;
 

@@ -152,6 +152,61 @@ describe("per-account cap", () => {
   });
 });
 
+describe("refusals known in the isolate", () => {
+  const counting = () => {
+    const asked: string[] = [];
+    const namespace = {
+      getByName: (name: string) => {
+        asked.push(name);
+        return env.LIMITER.getByName(name);
+      },
+    } as unknown as DurableObjectNamespace<RateLimiter>;
+    return { asked, namespace };
+  };
+
+  it("answers a full channel's repeats here until its window has room, then asks again", async ({
+    expect,
+  }) => {
+    const { asked, namespace } = counting();
+    const bindings = testEnv({ LIMITER: namespace });
+    expect(await statuses([join(bindings), join(bindings), join(bindings)])).toEqual([200, 200, 429]);
+    const before = asked.length;
+    const repeats = await statuses(Array.from({ length: 20 }, () => join(bindings)));
+    expect(repeats.every((status) => status === 429)).toBe(true);
+    expect(asked.length).toBe(before);
+    const refused = await join(bindings);
+    expect(refused.headers.get("Retry-After")).toBe("2");
+    vi.setSystemTime(START + 1050);
+    expect((await join(bindings)).status).toBe(200);
+    expect(asked.length).toBe(before + 1);
+  });
+
+  it("answers a borrowing tenant's repeats here, and still asks for another tenant", async ({ expect }) => {
+    const { asked, namespace } = counting();
+    const bindings = testEnv({ LIMITER: namespace, ACCOUNT_JOIN_LIMIT_PER_SECOND: "10" });
+    const other = await putTenant(env, "other", {
+      channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "other-*" }],
+    });
+    // acme alone: 9 of 10 (one held for a newcomer), then refused while borrowing
+    const arns = Array.from({ length: 12 }, (_, i) => arnIn("us-west-2", `demo-camera-${i}`));
+    const first = [];
+    for (const arn of arns) first.push((await join(bindings, arn)).status);
+    expect(count(first, 200)).toBe(9);
+    const before = asked.length;
+    expect((await join(bindings, arnIn("us-west-2", "demo-camera-99"))).status).toBe(429);
+    expect(asked.length).toBe(before);
+    // the newcomer is asked about, and admitted to the held join
+    const theirs = await post(
+      bindings,
+      "/joinStorageSession",
+      { channelArn: arnIn("us-west-2", "other-1") },
+      other,
+    );
+    expect(theirs.status).toBe(200);
+    expect(asked.length).toBe(before + 1);
+  });
+});
+
 describe("durability", () => {
   it("keeps the window across eviction: 7 of 10 used, then only 3 more", async ({ expect }) => {
     const bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "10" });
@@ -160,9 +215,9 @@ describe("durability", () => {
     const after = await statuses(Array.from({ length: 10 }, () => join(bindings)));
     expect(count(after, 200)).toBe(3);
     const stored = await runInDurableObject(accountObject(), (_instance: RateLimiter, state) =>
-      state.storage.sql.exec<{ state: string }>("SELECT state FROM windows WHERE name = 'join:MASTER'").one(),
+      state.storage.sql.exec("SELECT * FROM joins WHERE bucket = 'join:MASTER'").toArray(),
     );
-    expect(JSON.parse(stored.state).admitted).toHaveLength(10);
+    expect(stored).toHaveLength(10);
   });
 });
 
@@ -184,11 +239,11 @@ describe("storage hygiene", () => {
     const bindings = testEnv();
     await statuses([join(bindings), join(bindings)]);
     const stub = accountObject();
-    // who asked is kept for two windows, then nothing is left
-    vi.setSystemTime(START + 2100);
+    // joins are kept as history for 10 s, then nothing is left
+    vi.setSystemTime(START + 10_001);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const rows = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
-      state.storage.sql.exec("SELECT * FROM windows").toArray(),
+      state.storage.sql.exec("SELECT name FROM windows UNION ALL SELECT bucket FROM joins").toArray(),
     );
     expect(rows).toHaveLength(0);
     expect((await join(bindings)).status).toBe(200);

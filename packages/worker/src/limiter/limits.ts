@@ -1,19 +1,12 @@
 /**
- * @module Limiter policy and calls: which object and windows an operation or an authentication failure draws
- * from, and asking that object — once, within a deadline, failing closed.
+ * @module Limiter policy and calls: which object and windows an operation draws from, asking that object — once,
+ * within a deadline, failing closed — and the refusals this isolate already knows.
  */
-import { type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
+import { BoundedCache, type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import {
-  type Failure,
-  fail,
-  ok,
-  type PolicyName,
-  type RateLimitVerdict,
-  type Result,
-} from "../errors/errors.ts";
-import type { RateLimiter, WindowCheck } from "./rate-limiter.ts";
-import type { WindowDecision } from "./windows.ts";
+import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
+import type { JoinDecision } from "./windows.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
@@ -55,51 +48,75 @@ export async function limitOperation(
 ): Promise<Result<RateLimitVerdict, Failure>> {
   const windowMs = 1000 + config.LIMIT_WINDOW_MARGIN_MS;
   const bucket = `${operation}:${role}`;
-  if (operation === "device-session") {
-    const policy = {
-      quota: lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, tenant.limits?.deviceSessionPerSecond),
-      windowMs,
-    };
-    const answer = await askLimiter(namespace, `channel:${channel.arn}`, config, (stub) =>
-      stub.take([{ bucket, policy }]),
-    );
-    return verdictOf("channel", policy.quota, windowMs, answer, (decisions) => decisions[0]);
-  }
-  const channelQuota = lower(config.JOIN_LIMIT_PER_SECOND, tenant.limits?.joinPerSecond);
-  const request = {
+  const limits = tenant.limits;
+  const isJoin = operation === "join";
+  const channelQuota = isJoin
+    ? lower(config.JOIN_LIMIT_PER_SECOND, limits?.joinPerSecond)
+    : lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, limits?.deviceSessionPerSecond);
+  const accountQuota = config.ACCOUNT_JOIN_LIMIT_PER_SECOND;
+  const object = isJoin ? `account:${channel.region}:${channel.accountId}` : `channel:${channel.arn}`;
+  const channelKey = `${object}|${bucket}|${channel.arn}|${channelQuota}`;
+  const tenantKey = `${object}|${bucket}|${tenant.tenantId}`;
+  const refusals = knownRefusalsOf(config);
+  const known = recall(refusals, channelKey) ?? recall(refusals, tenantKey);
+  if (known !== undefined) return fail({ kind: "rate-limited", verdict: known });
+  const join = {
     tenant: tenant.tenantId,
-    weight: tenant.limits?.accountShareWeight ?? 1,
+    weight: limits?.accountShareWeight ?? 1,
     channel: channel.arn,
     channelQuota,
   };
-  const policy = { quota: config.ACCOUNT_JOIN_LIMIT_PER_SECOND, windowMs };
-  const account = `account:${channel.region}:${channel.accountId}`;
-  const answer = await askLimiter(namespace, account, config, (stub) => stub.join(bucket, request, policy));
-  if (!answer.ok) return answer;
-  const byAccount = answer.value.refusedBy === "account";
-  return verdictOf(
-    byAccount ? "account" : "channel",
-    byAccount ? policy.quota : channelQuota,
-    windowMs,
-    answer,
-    (d) => d,
+  const answer = await askLimiter(
+    namespace,
+    object,
+    config,
+    async (stub): Promise<JoinDecision | undefined> =>
+      isJoin
+        ? stub.join(bucket, join, { quota: accountQuota, windowMs })
+        : (await stub.take([{ bucket, policy: { quota: channelQuota, windowMs } }]))[0],
   );
+  if (!answer.ok) return answer;
+  if (answer.value === undefined)
+    return fail({ kind: "limiter-unavailable", detail: "limiter answered nothing" });
+  const { refusedBy, borrowing, allowed, remaining, retryAfterMs, fullInMs } = answer.value;
+  const byAccount = refusedBy === "account";
+  const quota = byAccount ? accountQuota : channelQuota;
+  const verdict = {
+    name: byAccount ? "account" : "channel",
+    quota,
+    windowMs,
+    allowed,
+    remaining,
+    retryAfterMs,
+    fullInMs,
+  } as const;
+  if (allowed) return ok(verdict);
+  // a tenant refused within its share may be admitted as soon as others' joins leave: only borrowers are shed
+  if (!byAccount || borrowing === true) {
+    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: Date.now() + retryAfterMs });
+  }
+  return fail({ kind: "rate-limited", verdict });
 }
 
-function verdictOf<T>(
-  name: PolicyName,
-  quota: number,
-  windowMs: number,
-  answer: Result<T, Failure>,
-  decisionOf: (value: T) => WindowDecision | undefined,
-): Result<RateLimitVerdict, Failure> {
-  if (!answer.ok) return answer;
-  const decision = decisionOf(answer.value);
-  if (decision === undefined)
-    return fail({ kind: "limiter-unavailable", detail: "limiter answered nothing" });
-  const { allowed, remaining, retryAfterMs, fullInMs } = decision;
-  const verdict = { name, quota, windowMs, allowed, remaining, retryAfterMs, fullInMs };
-  return allowed ? ok(verdict) : fail({ kind: "rate-limited", verdict });
+/**
+ * Refusals this isolate has seen that cannot end before their retry time: a channel's full window, and a tenant
+ * refused while asking beyond its share. Their repeats are refused here, so a flood costs its account's object
+ * (which decides for every tenant of the account) one call per retry time and isolate. Kept per configuration,
+ * and bounded: a forgotten refusal only sends its next repeat to the object.
+ */
+const knownRefusals = new WeakMap<Config, KnownRefusals>();
+type KnownRefusals = BoundedCache<string, { verdict: RateLimitVerdict; untilMs: number }>;
+
+function knownRefusalsOf(config: Config): KnownRefusals {
+  const known = knownRefusals.get(config) ?? new BoundedCache(4096);
+  knownRefusals.set(config, known);
+  return known;
+}
+
+function recall(refusals: KnownRefusals, key: string): RateLimitVerdict | undefined {
+  const refusal = refusals.get(key);
+  const waitMs = (refusal?.untilMs ?? 0) - Date.now();
+  return refusal !== undefined && waitMs > 0 ? { ...refusal.verdict, retryAfterMs: waitMs } : undefined;
 }
 
 const flag = (error: unknown, name: "retryable" | "overloaded"): boolean =>
@@ -111,7 +128,7 @@ const flag = (error: unknown, name: "retryable" | "overloaded"): boolean =>
  * the one `limiter-unavailable`: the caller fails closed.
  *
  * @example
- * const answer = await askLimiter(env.LIMITER, "channel:arn:…", config, (stub) => stub.peek(checks));
+ * const answer = await askLimiter(env.LIMITER, "channel:arn:…", config, (stub) => stub.take(checks));
  */
 export async function askLimiter<T>(
   namespace: LimiterNamespace,
@@ -139,83 +156,4 @@ export async function askLimiter<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-// Addresses that failed here lately, one slot per address hash holding the time its suspicion ends. Nothing is
-// ever evicted (a slot only moves later), so no flood of other failures makes an address look clean again; two
-// addresses sharing a slot only cost each other a limiter call.
-const SUSPECT_SLOTS = 8192;
-const suspectUntil = new Float64Array(SUSPECT_SLOTS);
-
-function suspectSlot(address: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % SUSPECT_SLOTS;
-}
-
-/**
- * The failure windows of a client address (IPv6 by /64): all its failures, and its failures per key id. A key id
- * is never counted across addresses, so nobody can lock a tenant out from elsewhere (OWASP API2 with care).
- *
- * @example
- * authFailureChecks("acme", config); // [{ bucket: "failures", … }, { bucket: "key:acme", … }]
- */
-export function authFailureChecks(keyId: string | undefined, config: Config): WindowCheck[] {
-  const minute = 60_000;
-  const checks = [
-    { bucket: "failures", policy: { quota: config.AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE, windowMs: minute } },
-  ];
-  if (keyId !== undefined) {
-    checks.push({
-      bucket: `key:${keyId}`,
-      policy: { quota: config.AUTH_FAILURE_LIMIT_PER_MINUTE, windowMs: minute },
-    });
-  }
-  return checks;
-}
-
-/**
- * Whether an address may try a credential now: refused (429 "auth") when it, or it with this key id, is out of
- * failures. Clean traffic pays nothing: only an address that failed here within the window is asked about.
- *
- * @example
- * const budget = await failureBudget(env.LIMITER, "203.0.113.9", "acme", config, Date.now());
- */
-export async function failureBudget(
-  namespace: LimiterNamespace,
-  address: string,
-  keyId: string | undefined,
-  config: Config,
-  nowMs: number,
-): Promise<Result<void, Failure>> {
-  if ((suspectUntil[suspectSlot(address)] ?? 0) <= nowMs) return ok(undefined);
-  const checks = authFailureChecks(keyId, config);
-  const answer = await askLimiter(namespace, `auth:${address}`, config, (stub) => stub.peek(checks));
-  if (!answer.ok) return answer;
-  for (const [index, decision] of answer.value.entries()) {
-    const windowMs = checks[index]?.policy.windowMs ?? 60_000;
-    const verdict = { name: "auth" as const, quota: checks[index]?.policy.quota ?? 0, windowMs, ...decision };
-    if (!decision.allowed) return fail({ kind: "rate-limited", verdict });
-  }
-  return ok(undefined);
-}
-
-/**
- * Counts a failed credential against its address's windows, and remembers the address as suspect here. Best
- * effort: a limiter outage must not turn a 401 into something more informative.
- *
- * @example
- * await countFailure(env.LIMITER, "203.0.113.9", "acme", config, Date.now());
- */
-export async function countFailure(
-  namespace: LimiterNamespace,
-  address: string,
-  keyId: string | undefined,
-  config: Config,
-  nowMs: number,
-): Promise<void> {
-  const slot = suspectSlot(address);
-  suspectUntil[slot] = Math.max(suspectUntil[slot] ?? 0, nowMs + 60_000);
-  const checks = authFailureChecks(keyId, config);
-  await askLimiter(namespace, `auth:${address}`, config, (stub) => stub.take(checks));
 }

@@ -25,12 +25,21 @@ interface WindowRow extends Record<string, SqlStorageValue> {
   expires_at_ms: number;
 }
 
+interface JoinRow extends Record<string, SqlStorageValue> {
+  at: number;
+  tenant: string;
+  channel: string;
+}
+
+// the longest join window (one second plus the largest margin) is far shorter: older admissions are history
+const JOIN_HISTORY_MS = 10_000;
+
 // Cleanup is housekeeping, not accounting: a missing row already means an empty window.
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
- * Sliding windows for one key, kept in the object's SQLite storage and written with every admission, so
- * eviction or a redeploy loses none. Each method decides synchronously, before its first await: concurrent
+ * Sliding windows for one key (an account's joins among them), kept in the object's SQLite storage and written
+ * with every admission, so eviction or a redeploy loses none. Each method decides synchronously, before its first await: concurrent
  * calls are decided one at a time, exactly. It never calls AWS: a pending outbound fetch would keep the object
  * (and its bill) alive.
  *
@@ -42,7 +51,7 @@ export class RateLimiter extends DurableObject {
   #sql: SqlStorage;
   // whether this instance knows a cleanup alarm is pending (read from storage once, then tracked here)
   #cleanupPending: boolean | undefined;
-  // who asked lately is soft state: kept here between admissions, stored with each admission
+  // an account's joins, loaded from storage once per instance; who asked lately is soft state, kept only here
   #joins = new Map<string, AccountJoins>();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -63,30 +72,35 @@ export class RateLimiter extends DurableObject {
     return decisions;
   }
 
-  /** Tells whether each window has room, recording nothing. */
-  peek(checks: readonly WindowCheck[]): WindowDecision[] {
-    return checks.map(({ bucket, policy }) => {
-      checkPolicy(policy);
-      return admitInWindow(this.#read(bucket) ?? [], policy, Date.now(), false).decision;
-    });
-  }
-
   /** Decides one join against its channel's window and the account's fairly shared one (see `admitJoin`). */
   async join(bucket: string, request: JoinRequest, policy: WindowPolicy): Promise<JoinDecision> {
     checkPolicy(policy);
-    if (!(request.channelQuota >= 1 && request.weight > 0)) throw new RangeError("invalid join request");
-    const previous = this.#joins.get(bucket) ?? this.#read(bucket);
-    const { decision, state } = admitJoin(previous, request, policy, Date.now());
+    const nowMs = Date.now();
+    const { decision, state } = admitJoin(this.#joinsOf(bucket, nowMs), request, policy, nowMs);
     this.#joins.set(bucket, state);
-    if (decision.allowed) {
-      const newest = Math.max(...state.admitted.map((entry) => entry.at + policy.windowMs));
-      const asked = Math.max(
-        ...state.asked.flatMap((tenant) => tenant.times.map((t) => t + 2 * policy.windowMs)),
-      );
-      this.#write(bucket, state, Math.max(newest, asked));
-      await this.#scheduleCleanup();
-    }
+    if (!decision.allowed) return decision;
+    // one small row per admission, not the whole window: its cost does not grow with the account's limit
+    const admission = state.admitted.at(-1);
+    this.#sql.exec(
+      "INSERT INTO joins (bucket, at, tenant, channel) VALUES (?, ?, ?, ?)",
+      bucket,
+      admission?.at ?? nowMs,
+      request.tenant,
+      request.channel,
+    );
+    await this.#scheduleCleanup();
     return decision;
+  }
+
+  #joinsOf(bucket: string, nowMs: number): AccountJoins {
+    const known = this.#joins.get(bucket);
+    if (known !== undefined) return known;
+    const rows = this.#sql.exec<JoinRow>(
+      "SELECT at, tenant, channel FROM joins WHERE bucket = ? AND at > ? ORDER BY at",
+      bucket,
+      nowMs - JOIN_HISTORY_MS,
+    );
+    return { admitted: rows.toArray(), asked: [] };
   }
 
   /**
@@ -95,17 +109,13 @@ export class RateLimiter extends DurableObject {
    */
   override async alarm(): Promise<void> {
     this.#cleanupPending = false;
+    // synchronous, so no request can be decided between the clean-up's steps
     const now = Date.now();
     this.#sql.exec("DELETE FROM windows WHERE expires_at_ms <= ?", now);
-    const remaining = this.#sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM windows").one().count;
-    if (remaining > 0) {
-      await this.#scheduleCleanup();
-      return;
-    }
-    this.#joins.clear();
-    await this.ctx.storage.deleteAll();
-    // deleteAll drops the table too, and this instance may serve more requests before it is evicted.
-    this.#createSchema();
+    this.#sql.exec("DELETE FROM joins WHERE at <= ?", now - JOIN_HISTORY_MS);
+    const count = (table: string) =>
+      this.#sql.exec<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`).one().count;
+    if (count("windows") + count("joins") > 0) await this.#scheduleCleanup();
   }
 
   async #scheduleCleanup(): Promise<void> {
@@ -116,10 +126,12 @@ export class RateLimiter extends DurableObject {
   }
 
   #createSchema(): void {
-    // the token buckets of earlier versions: a sliding window starts empty, which their full buckets also were
-    this.#sql.exec("DROP TABLE IF EXISTS buckets");
     this.#sql.exec(
       "CREATE TABLE IF NOT EXISTS windows (name TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
+    );
+    this.#sql.exec(
+      `CREATE TABLE IF NOT EXISTS joins (bucket TEXT NOT NULL, at INTEGER NOT NULL, tenant TEXT NOT NULL, channel TEXT NOT NULL);
+       CREATE INDEX IF NOT EXISTS joins_by_time ON joins (bucket, at)`,
     );
   }
 

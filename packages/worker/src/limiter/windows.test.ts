@@ -93,30 +93,58 @@ describe("the proxy counts as the emulator (and AWS) count", () => {
     expect,
   }) => {
     const margin = 50;
-    const joins = fc.array(
-      fc.record({ gap: fc.nat({ max: 60 }), channel: fc.nat({ max: 40 }), delay: fc.nat({ max: margin }) }),
-      {
-        maxLength: 400,
-      },
-    );
+    // ~100 joins/s from two tenants and newcomers on few or many channels: the account's 50, the held join and the
+    // channels' 2 are all reached
+    const scenario = fc.record({
+      channels: fc.constantFrom(3, 60),
+      joins: fc.array(
+        fc.record({
+          gap: fc.nat({ max: 20 }),
+          tenant: fc.nat({ max: 29 }).map((n) => (n === 0 ? "newcomer" : n % 2 === 0 ? "a" : "b")),
+          channel: fc.nat({ max: 59 }),
+          delay: fc.nat({ max: margin }),
+        }),
+        { maxLength: 600 },
+      ),
+    });
     fc.assert(
-      fc.property(joins, (list) => {
+      fc.property(scenario, ({ channels, joins }) => {
         let state: AccountJoins | undefined;
         let time = 0;
         const delivered: { at: number; channel: ChannelSeed }[] = [];
-        for (const join of list) {
+        for (const join of joins) {
           time += join.gap;
-          const request = { tenant: "t", weight: 1, channel: `c${join.channel}`, channelQuota: 2 };
+          const name = `c${join.channel % channels}`;
+          // each newcomer is a tenant never seen before, so the held join is taken too
+          const tenant = join.tenant === "newcomer" ? `newcomer-${time}` : join.tenant;
+          const request = { tenant, weight: 1, channel: name, channelQuota: 2 };
           const result = admitJoin(state, request, { quota: 50, windowMs: W + margin }, time);
           state = result.state;
-          if (result.decision.allowed)
-            delivered.push({ at: time + join.delay, channel: channel(`c${join.channel}`) });
+          if (result.decision.allowed) delivered.push({ at: time + join.delay, channel: channel(name) });
         }
         const emulator = createOperationLimits();
         delivered.sort((a, b) => a.at - b.at);
         for (const call of delivered) expect(emulator.admitCall("master", call.channel, call.at)).toBe(true);
       }),
+      { numRuns: 200 },
     );
+  });
+  it("lets a newcomer take the held join of a full window, and nobody the one after it", ({ expect }) => {
+    const request = (tenant: string, n: number) => ({ tenant, weight: 1, channel: `c${n}`, channelQuota: 2 });
+    let state: AccountJoins | undefined;
+    const decide = (tenant: string, n: number, at: number) => {
+      const result = admitJoin(state, request(tenant, n), { quota: 50, windowMs: W }, at);
+      state = result.state;
+      return result.decision.allowed;
+    };
+    const regular = Array.from({ length: 60 }, (_, n) => decide("regular", n, 0));
+    expect(regular.filter(Boolean)).toHaveLength(49);
+    expect([decide("first", 1000, 10), decide("second", 1001, 10), decide("third", 1002, 999)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(decide("third", 1002, 1000)).toBe(true);
   });
 });
 
@@ -247,6 +275,46 @@ describe("fair sharing of an account", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("keeps one join a window per tenant when more tenants ask than a window holds: a flood takes no more", ({
+    expect,
+  }) => {
+    const list: Arrival[] = [];
+    for (let at = 0; at < 6000; at += 1) {
+      list.push({ at, request: { tenant: "flood", weight: 1, channel: `f${at % 97}`, channelQuota: 2 } });
+    }
+    // 20 tenants asking every 400 ms, staggered
+    for (let tenant = 0; tenant < 20; tenant++) {
+      for (let at = tenant * 20; at < 6000; at += 400) {
+        list.push({
+          at,
+          request: { tenant: `t${tenant}`, weight: 1, channel: `t${tenant}`, channelQuota: 2 },
+        });
+      }
+    }
+    list.sort((x, y) => x.at - y.at);
+    const decided = runJoins(list, 10).filter((d) => d.allowed && d.at >= 3000 && d.at < 5000);
+    const flood = decided.filter((d) => d.request.tenant === "flood").length;
+    expect(flood).toBeLessThanOrEqual(2);
+    expect(decided.length - flood).toBeGreaterThanOrEqual(14);
+  });
+
+  it("keeps the held join from a tenant that asked lately, for a newcomer", ({ expect }) => {
+    const list: Arrival[] = [];
+    for (let at = 0; at < 2000; at += 1) {
+      list.push({ at, request: { tenant: "flood", weight: 1, channel: `f${at % 97}`, channelQuota: 2 } });
+    }
+    const steady = (at: number, n: number) => ({
+      at,
+      request: { tenant: "steady", weight: 1, channel: `s${n}`, channelQuota: 2 },
+    });
+    list.push(steady(0, 0), ...[1, 2, 3, 4, 5, 6].map((n) => steady(500, n)));
+    list.push({ at: 600, request: { tenant: "newcomer", weight: 1, channel: "n", channelQuota: 2 } });
+    // at the same millisecond, the steady tenant and the newcomer ask before the flood
+    list.sort((x, y) => x.at - y.at || (x.request.tenant === "flood" ? 1 : -1));
+    const decided = runJoins(list, 10);
+    expect(decided.find((d) => d.request.tenant === "newcomer")?.allowed).toBe(true);
   });
 
   it("lets a tenant alone use all but the join held for newcomers, and floods share by weight", ({

@@ -75,16 +75,18 @@ export interface AccountJoins {
   }[];
 }
 
-/** A join decision, and which limit refused it. */
+/** A join decision, which limit refused it, and whether the tenant was asking beyond its share. */
 export interface JoinDecision extends WindowDecision {
   readonly refusedBy?: "channel" | "account";
+  readonly borrowing?: boolean;
 }
 
 /**
  * Decides a join against its channel's window and its account's, sharing the account fairly. One join per window
- * (of a quota of 10 or more) is held for tenants that have not asked lately; each tenant that asked within the last two windows is
- * guaranteed `weight / Σ weights` of the rest, and may borrow beyond it only what leaves the held join and every
- * other tenant room for its recent demand (plus one; its whole share in its first window) up to its own share.
+ * (of a quota of 10 or more) is held for tenants that have not asked lately; each tenant that asked within the
+ * last two windows is guaranteed `weight / Σ weights` of the rest (in whole joins, at least one), and may borrow
+ * beyond it only what leaves the held join and every other tenant room for its recent demand (plus one; its whole
+ * share in its first window) up to its own share.
  * On success the decision reports the channel's window; on refusal, the limit that refused.
  *
  * @example
@@ -98,59 +100,55 @@ export function admitJoin(
   nowMs: number,
 ): { decision: JoinDecision; state: AccountJoins } {
   const { quota, windowMs } = policy;
+  const { tenant, weight, channel, channelQuota } = request;
   const admitted = (previous?.admitted ?? []).filter((entry) => entry.at > nowMs - windowMs);
   const recently = (times: readonly number[]) => times.filter((time) => time > nowMs - 2 * windowMs);
   const others = (previous?.asked ?? [])
-    .filter((tenant) => tenant.tenant !== request.tenant)
-    .map((tenant) => ({ ...tenant, times: recently(tenant.times) }))
-    .filter((tenant) => tenant.times.length > 0);
-  const earlier = previous?.asked.find((tenant) => tenant.tenant === request.tenant)?.times ?? [];
+    .filter((asker) => asker.tenant !== tenant)
+    .map((asker) => ({ ...asker, times: recently(asker.times) }))
+    .filter((asker) => asker.times.length > 0);
+  const earlier = recently(previous?.asked.find((asker) => asker.tenant === tenant)?.times ?? []);
   const at = Math.max(nowMs, admitted.at(-1)?.at ?? nowMs);
-
-  const channelTimes = admitted.filter((entry) => entry.channel === request.channel).map((entry) => entry.at);
-  const channelPolicy = { quota: request.channelQuota, windowMs };
-  if (channelTimes.length >= request.channelQuota) {
-    const decision = decisionOf(channelTimes, channelPolicy, nowMs, false);
-    const asked = [...others, { tenant: request.tenant, weight: request.weight, times: recently(earlier) }];
-    return { decision: { ...decision, refusedBy: "channel" }, state: { admitted, asked } };
-  }
+  const channelTimes = admitted.filter((entry) => entry.channel === channel).map((entry) => entry.at);
+  const channelPolicy = { quota: channelQuota, windowMs };
+  const refused = channelTimes.length >= channelQuota;
   // demand counts only requests their channel let through: a flood the channel refuses claims no account share
-  const mine = {
-    tenant: request.tenant,
-    weight: request.weight,
-    times: [...recently(earlier), at].slice(-quota - 1),
-  };
-  const asked = [...others, mine];
+  const asked = [
+    ...others,
+    { tenant, weight, times: refused ? earlier : [...earlier, at].slice(-quota - 1) },
+  ];
+  const state = { admitted, asked };
+  if (refused)
+    return {
+      decision: { ...decisionOf(channelTimes, channelPolicy, nowMs, false), refusedBy: "channel" },
+      state,
+    };
 
   // one join per window waits for a tenant that has not asked lately, so a newcomer never waits out a flood;
   // under 10 a window that would cost a lone tenant more than a tenth of the account
   const held = quota >= 10 ? 1 : 0;
-  const totalWeight = asked.reduce((sum, tenant) => sum + tenant.weight, 0);
-  // whole joins: what fractions of two shares add up to is left to borrowing, not held for nobody
-  const share = (weight: number) => Math.floor(((quota - held) * weight) / totalWeight);
-  const used = (tenant: string) => admitted.filter((entry) => entry.tenant === tenant).length;
-  let reserved = 0;
-  if (used(request.tenant) + 1 > share(request.weight)) {
-    reserved = held;
-    for (const other of others) {
-      const wanted = Math.min(share(other.weight), expectedDemand(other.times, nowMs, windowMs));
-      reserved += Math.max(0, wanted - used(other.tenant));
-    }
+  const totalWeight = asked.reduce((sum, asker) => sum + asker.weight, 0);
+  // whole joins, at least one: the fractions of shares go to borrowing, and with more tenants asking than joins
+  // in a window each still has one that nobody may borrow
+  const share = (of: number) => Math.max(1, Math.floor(((quota - held) * of) / totalWeight));
+  const used = (of: string) => admitted.filter((entry) => entry.tenant === of).length;
+  // only a tenant that has not asked lately may take the held join
+  let reserved = earlier.length === 0 ? 0 : held;
+  const borrowing = used(tenant) + 1 > share(weight);
+  for (const other of borrowing ? others : []) {
+    const wanted = Math.min(share(other.weight), expectedDemand(other.times, nowMs, windowMs));
+    reserved += Math.max(0, wanted - used(other.tenant));
   }
   if (admitted.length + 1 + reserved > quota) {
-    const decision = decisionOf(
-      admitted.map((entry) => entry.at),
-      policy,
-      nowMs,
-      false,
-    );
-    return { decision: { ...decision, refusedBy: "account" }, state: { admitted, asked } };
+    const times = admitted.map((entry) => entry.at);
+    return {
+      decision: { ...decisionOf(times, policy, nowMs, false), refusedBy: "account", borrowing },
+      state,
+    };
   }
   channelTimes.push(at);
-  return {
-    decision: decisionOf(channelTimes, channelPolicy, nowMs, true),
-    state: { admitted: [...admitted, { at, tenant: request.tenant, channel: request.channel }], asked },
-  };
+  state.admitted = [...admitted, { at, tenant, channel }];
+  return { decision: decisionOf(channelTimes, channelPolicy, nowMs, true), state };
 }
 
 // what a tenant may ask for in the coming window: one more than the most it asked in either of the last two, or,

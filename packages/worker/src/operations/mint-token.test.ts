@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, it, vi } from "vitest";
+import { beforeEach, describe, it, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
@@ -7,7 +7,11 @@ import { post, TOKEN_KEY, testEnv } from "../../test/support/worker.ts";
 import { hashSecret } from "../tenant-auth/tenant-record.ts";
 
 const START = Date.UTC(2030, 0, 1);
-const bindings = testEnv();
+// a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
+let bindings = testEnv();
+beforeEach(() => {
+  bindings = testEnv();
+});
 let upstream: FakeUpstream;
 let key: string;
 frozenProxy(START, (fake, tenantKey) => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
@@ -91,7 +91,11 @@ describe("origin patterns", () => {
 });
 
 const APP = "https://app.acme.com";
-const bindings = testEnv();
+// a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
+let bindings = testEnv();
+beforeEach(() => {
+  bindings = testEnv();
+});
 let upstream: FakeUpstream;
 let key: string;
 frozenProxy(Date.UTC(2030, 0, 1), (fake, tenantKey) => {

@@ -7,8 +7,9 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result } from "../errors/errors.ts";
 import { type RequestVariables, reject } from "../http/request.ts";
-import { countFailure, failureBudget, type LimiterBindings } from "../limiter/limits.ts";
+import type { LimiterBindings } from "../limiter/limits.ts";
 import { type DeviceGrant, isJwtShaped, mintedByCurrentKey, verifyDeviceToken } from "./device-token.ts";
+import { clientAddress, countFailure } from "./failure-budget.ts";
 import { originAllowed } from "./origins.ts";
 import {
   hashSecret,
@@ -47,8 +48,8 @@ const parsed = new BoundedCache<string, { raw: string; record: TenantRecord | un
 /**
  * Authenticates `Authorization: Bearer <keyId>.<secret>` (the key id is the tenant id) or a device token. Unknown
  * key, wrong secret, bad token and disabled tenant are the same 401; each failure is counted against the client
- * address and, with its key id, against that pair. An address out of failures (in all, or for that key id) is
- * refused before its credential is even compared; other addresses are never refused for its failures.
+ * address and, with its key id, against that pair, and answered 429 instead once the address is out of either.
+ * A valid credential is never refused (see `countFailure`).
  *
  * @example
  * app.post("/joinStorageSession", configuration(), tenantAuth(), (c) => c.json(c.var.tenant.tenantId));
@@ -93,22 +94,17 @@ async function authenticate(
   const bearer = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
   const token = bearer !== undefined && isJwtShaped(bearer) ? bearer : undefined;
   const key = token === undefined ? parseBearer(authorization) : undefined;
-  const address = clientAddress(headers);
   const nowMs = Date.now();
-  const [budget, verified] = await Promise.all([
-    address === undefined ? undefined : failureBudget(env.LIMITER, address, key?.keyId, config, nowMs),
+  const verified =
     token !== undefined
-      ? verifyToken(token, env, config, nowMs)
+      ? await verifyToken(token, env, config, nowMs)
       : key === undefined
         ? undefined
-        : verifyKey(key.keyId, key.secret, env),
-  ]);
-  // failures from this address refuse it, even with the right credential: it is the one guessing
-  if (budget !== undefined && !budget.ok) return fail(budget.error);
+        : await verifyKey(key.keyId, key.secret, env);
   if (verified !== undefined) return ok(verified);
-  // without CF-Connecting-IP (never the case on Cloudflare) there is no address to count against
-  if (address !== undefined) await countFailure(env.LIMITER, address, key?.keyId, config, nowMs);
-  return fail({ kind: "unauthenticated" });
+  // a request without credentials guessed nothing: it costs no limiter call
+  if (authorization === "") return fail({ kind: "unauthenticated" });
+  return fail(await countFailure(env.LIMITER, clientAddress(headers), key?.keyId, config));
 }
 
 async function verifyKey(
@@ -168,20 +164,4 @@ async function matchingHash(secret: string, storedHashes: readonly string[]): Pr
       matched = storedHashes[slot];
   }
   return matched;
-}
-
-// Cloudflare's CF-Connecting-IP only (X-Forwarded-For is client-controlled); IPv6 by the /64 one subscriber holds
-function clientAddress(headers: Headers): string | undefined {
-  const raw = headers.get("cf-connecting-ip")?.trim().toLowerCase();
-  if (raw === undefined || raw === "" || raw.length > 64) return undefined;
-  if (!raw.includes(":")) return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw) ? raw : undefined;
-  const [head = "", tail = ""] = raw.split("::");
-  const groups = head === "" ? [] : head.split(":");
-  const tailGroups = tail === "" ? [] : tail.split(":");
-  const expanded = raw.includes("::")
-    ? [...groups, ...Array<string>(8 - groups.length - tailGroups.length).fill("0"), ...tailGroups]
-    : groups;
-  if (expanded.length !== 8 || !expanded.every((group) => /^[0-9a-f]{1,4}$/.test(group))) return undefined;
-  const prefix = expanded.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ""));
-  return `${prefix.join(":")}::/64`;
 }

@@ -19,7 +19,7 @@ export function brokenLimiter(mode: Mode): {
   const namespace = {
     getByName: () => {
       stubs++;
-      return { take: fail, peek: fail, join: fail };
+      return { take: fail, join: fail };
     },
   };
   return { namespace: namespace as unknown as DurableObjectNamespace<RateLimiter>, stubs: () => stubs };

@@ -66,6 +66,29 @@ describe("channel grants", () => {
   });
 });
 
+describe("origins", () => {
+  it.for(["https://*.pages.dev", "https://*.github.io", "https://*.co.uk", "https://*.workers.dev:8443"])(
+    "refuses %s: anyone can have a site there",
+    async (origin, { expect }) => {
+      const { kv } = await acme();
+      expect(() => setOrigins(kv, "acme", [origin])).toThrow("anyone can have a site under");
+      await expect(
+        addTenant(kv, "beta", {
+          channels: [parseGrant("111122223333/us-west-2/b-*")],
+          roles: ["VIEWER"],
+          origins: [origin],
+        }),
+      ).rejects.toThrow("anyone can have a site under");
+    },
+  );
+
+  it("accepts a wildcard over the tenant's own domain", async ({ expect }) => {
+    const { kv } = await acme();
+    setOrigins(kv, "acme", ["https://*.acme.co.uk", "https://*.acme.pages.dev"]);
+    expect(record(kv)?.origins).toEqual(["https://*.acme.co.uk", "https://*.acme.pages.dev"]);
+  });
+});
+
 describe("the tenant tool", () => {
   it("adds a tenant holding only its key's hash, and indexes its origins", async ({ expect }) => {
     const { kv, key } = await acme();

@@ -62,6 +62,7 @@ export function parseGrant(value: string): ChannelGrant {
  */
 export async function addTenant(kv: KvStore, tenantId: string, spec: NewTenant): Promise<string> {
   if (kv.get(tenantStorageKey(tenantId)) !== undefined) throw new Error(`tenant ${tenantId} already exists`);
+  checkOrigins(spec.origins ?? []);
   const { key, secretHash } = await generateTenantKey(tenantId);
   const record = { tenantId, keyHashes: [secretHash], ...spec, disabled: false };
   save(kv, record);
@@ -164,13 +165,55 @@ function load(kv: KvStore, tenantId: string): TenantRecord {
  * ```
  */
 export function setOrigins(kv: KvStore, tenantId: string, origins: readonly string[]): void {
+  checkOrigins(origins);
+  save(kv, { ...load(kv, tenantId), origins: [...origins] });
+}
+
+// hosts under which anyone can get a subdomain: `*.` over one of them would let strangers' sites in
+const SHARED_SUFFIXES = new Set([
+  "pages.dev",
+  "workers.dev",
+  "github.io",
+  "gitlab.io",
+  "vercel.app",
+  "netlify.app",
+  "herokuapp.com",
+  "web.app",
+  "firebaseapp.com",
+  "appspot.com",
+  "azurewebsites.net",
+  "azurestaticapps.net",
+  "cloudfront.net",
+  "amplifyapp.com",
+  "onrender.com",
+  "fly.dev",
+  "glitch.me",
+  "repl.co",
+  "ngrok.io",
+  "ngrok-free.app",
+  "trycloudflare.com",
+  "blogspot.com",
+  "wordpress.com",
+  "s3.amazonaws.com",
+]);
+// second-level public suffixes such as co.uk or com.au
+const COUNTRY_SECOND_LEVEL = /^(?:co|com|net|org|gov|edu|ac|or|ne|go)\.[a-z]{2}$/;
+
+function checkOrigins(origins: readonly string[]): void {
   const invalid = origins.filter((origin) => !isOriginPattern(origin));
   if (invalid.length > 0) {
     throw new Error(
       `--origin ${invalid.join(", ")}: must be scheme://host[:port], * standing for the first host label or the port`,
     );
   }
-  save(kv, { ...load(kv, tenantId), origins: [...origins] });
+  for (const origin of origins) {
+    const suffix = /^https?:\/\/\*\.([^:/]+)/.exec(origin)?.[1];
+    if (suffix !== undefined && (SHARED_SUFFIXES.has(suffix) || COUNTRY_SECOND_LEVEL.test(suffix))) {
+      throw new Error(
+        `--origin ${origin}: anyone can have a site under ${suffix}; name your own hosts instead`,
+      );
+    }
+  }
 }
 
 function save(kv: KvStore, record: unknown): void {

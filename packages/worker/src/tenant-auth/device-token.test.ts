@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Jwt } from "hono/utils/jwt";
 import { describe, it } from "vitest";
-import { mintedByCurrentKey, signDeviceToken, verifyDeviceToken } from "./device-token.ts";
+import { isJwtShaped, mintedByCurrentKey, signDeviceToken, verifyDeviceToken } from "./device-token.ts";
 
 const current = { kid: "k2", secret: "current-signing-secret-0123456789abcdef" };
 const previous = { kid: "k1", secret: "previous-signing-secret-0123456789abcde" };
@@ -149,5 +149,18 @@ describe("device tokens", () => {
     expect(await mintedByCurrentKey([otherHash], token, [current])).toBe(false);
     // the tag is bound to the signing key: a listed key with another kid does not vouch for it
     expect(await mintedByCurrentKey([keyHash], token, [previous])).toBe(false);
+  });
+});
+
+describe("token shape", () => {
+  it("takes three base64url parts of at most 4 KiB in all, nothing longer, before anything is parsed", ({
+    expect,
+  }) => {
+    const part = (n: number) => "a".repeat(n);
+    expect(isJwtShaped(`${part(10)}.${part(10)}.${part(10)}`)).toBe(true);
+    expect(isJwtShaped(`${part(10)}.${part(4074)}.${part(10)}`)).toBe(true);
+    expect(isJwtShaped(`${part(10)}.${part(4075)}.${part(10)}`)).toBe(false);
+    expect(isJwtShaped(`${part(10)}.${part(10)}`)).toBe(false);
+    expect(isJwtShaped(`${part(10)}.${part(10)}.a=`)).toBe(false);
   });
 });

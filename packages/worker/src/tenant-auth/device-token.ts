@@ -114,9 +114,9 @@ export async function signDeviceToken(
   };
 }
 
-/** Whether a bearer credential has a JWT's three-part shape (a tenant key has two parts). */
+/** Whether a bearer credential has a JWT's three-part shape (a tenant key has two parts), at most 4 KiB long. */
 export const isJwtShaped = (credential: string): boolean =>
-  /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(credential);
+  credential.length <= 4096 && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(credential);
 
 /**
  * Verifies a device token against the signing keys (current and previous): its HS256 signature under the key its

@@ -1,18 +1,18 @@
 /**
  * @module `npm start`: the emulator on 8790, `wrangler dev` on 8787 against it with the demo tenant, and the browser
- * demo page on 8800; prints working requests and the page's address. Ctrl-C stops everything.
+ * demo page on 8800 (`--proxy-port`, `--emulator-port`, `--page-port` or `PROXY_PORT`, `EMULATOR_PORT`,
+ * `DEMO_PAGE_PORT` choose others); prints working requests and the page's address. Ctrl-C stops everything.
  */
-import { EMULATOR_PORT } from "@kvs-webrtc-storage/testing/fixtures";
 import { demoCurl } from "./demo.ts";
 import { startLocalStack } from "./local-stack.ts";
+import { assertPortsFree, parseStartPorts } from "./start-options.ts";
 
-const stack = await startLocalStack({
-  host: "127.0.0.1",
-  proxyPort: 8787,
-  emulatorPort: EMULATOR_PORT,
-  pagePort: 8800,
-  wranglerOutput: "inherit",
-}).catch((error: unknown) => {
+const host = "127.0.0.1";
+const stack = await (async () => {
+  const ports = parseStartPorts(process.argv.slice(2), process.env);
+  await assertPortsFree(host, ports);
+  return startLocalStack({ host, ...ports, wranglerOutput: "inherit" });
+})().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

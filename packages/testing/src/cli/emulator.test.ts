@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 
@@ -29,5 +30,29 @@ describe("npm run emulator", () => {
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
+  });
+
+  it("names a port in use, and how to choose another, in one line", async ({ expect }) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const address = taken.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const child = spawn(process.execPath, [entry], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, EMULATOR_PORT: String(port) },
+      });
+      let errors = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        errors += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(errors.trim()).toBe(
+        `port ${port} on 127.0.0.1 is already in use: choose another with --port N or EMULATOR_PORT=N`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -8,7 +8,10 @@ import { banner } from "./banner.ts";
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2), process.env, EMULATOR_PORT);
   const dataSet = demoDataSet();
-  const running = await startEmulator({ ...options, dataSet });
+  const running = await startEmulator({ ...options, dataSet }).catch((error: unknown) => {
+    const inUse = error instanceof Error && error.message.endsWith("is already in use");
+    throw inUse ? new Error(`${error.message}: choose another with --port N or EMULATOR_PORT=N`) : error;
+  });
   console.log(banner(running.url, dataSet));
   const stop = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: closing the emulator`);

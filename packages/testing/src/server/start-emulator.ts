@@ -62,7 +62,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   });
   server.on("upgrade", (req, socket, head) => void serveUpgrade(emulator, wss, req, socket, head));
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${port} on ${host} is already in use`) : error),
+    );
     server.listen(port, host, () => resolve());
   });
   const address = server.address();

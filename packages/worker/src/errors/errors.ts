@@ -223,19 +223,8 @@ function upstreamKind(code: KvsErrorCode, status: number): Failure {
     // the only signal handed to core is the proxy's own upstream deadline
     case "AbortError":
       return { kind: "upstream-timeout" };
-    case "AccessDeniedException":
-    case "InvalidSignatureException":
-    case "UnrecognizedClientException":
-    case "ExpiredTokenException":
-    case "IncompleteSignature":
-    case "RequestExpired":
-    case "InternalFailure":
-    case "ServiceUnavailable":
-    case "NetworkError":
-    case "UntrustedEndpoint":
-    case "UnknownError":
-      return { kind: "upstream-failed", detail: `${code} ${status}` };
     default:
-      return code satisfies never;
+      // auth errors are our IAM's, faults AWS's or the network's: none is the device's to fix
+      return { kind: "upstream-failed", detail: `${code} ${status}` };
   }
 }

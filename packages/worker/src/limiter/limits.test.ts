@@ -207,6 +207,64 @@ describe("refusals known in the isolate", () => {
   });
 });
 
+describe("refusals known in the isolate: what they never cover", () => {
+  const counting = () => {
+    const asked: string[] = [];
+    const namespace = {
+      getByName: (name: string) => {
+        asked.push(name);
+        return env.LIMITER.getByName(name);
+      },
+    } as unknown as DurableObjectNamespace<RateLimiter>;
+    return { asked, namespace };
+  };
+
+  it("another channel, or the same channel under another tenant's quota, still asks the object", async ({
+    expect,
+  }) => {
+    const { asked, namespace } = counting();
+    const bindings = testEnv({ LIMITER: namespace, JOIN_LIMIT_PER_SECOND: "3" });
+    expect(count(await statuses(Array.from({ length: 4 }, () => join(bindings))), 200)).toBe(3);
+    const before = asked.length;
+    expect((await join(bindings, CHANNELS.demoCamera2)).status).toBe(200);
+    expect(asked.length).toBe(before + 1);
+    key = await putTenant(env, "slow", { limits: { joinPerSecond: 1 } });
+    expect((await join(bindings)).status).toBe(429);
+    expect(asked.length).toBe(before + 2);
+  });
+
+  it("a tenant refused within its share asks the object again at once", async ({ expect }) => {
+    const { asked, namespace } = counting();
+    const bindings = testEnv({ LIMITER: namespace, ACCOUNT_JOIN_LIMIT_PER_SECOND: "10" });
+    for (let i = 0; i < 12; i++) await join(bindings, arnIn("us-west-2", `demo-camera-${i}`));
+    const other = await putTenant(env, "other", {
+      channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "other-*" }],
+    });
+    const theirs = (n: number) =>
+      post(bindings, "/joinStorageSession", { channelArn: arnIn("us-west-2", `other-${n}`) }, other);
+    // the newcomer takes the held join; the window is then full, and its next join is refused within its share
+    expect((await theirs(1)).status).toBe(200);
+    const before = asked.length;
+    expect((await theirs(2)).status).toBe(429);
+    expect((await theirs(3)).status).toBe(429);
+    expect(asked.length).toBe(before + 2);
+  });
+});
+
+describe("the object's windows", () => {
+  it("record a failure in all of its windows or in none", async ({ expect }) => {
+    const stub = env.LIMITER.getByName("auth:203.0.113.80");
+    const full = { bucket: "failures", policy: { quota: 1, windowMs: 60_000 } };
+    const pair = (n: number) => ({ bucket: `key:k${n}`, policy: { quota: 5, windowMs: 60_000 } });
+    expect((await stub.take([full, pair(1)])).map((d) => d.allowed)).toEqual([true, true]);
+    expect((await stub.take([full, pair(2)])).map((d) => d.allowed)).toEqual([false, true]);
+    const rows = await runInDurableObject(stub, (_instance: RateLimiter, state) =>
+      state.storage.sql.exec<{ name: string }>("SELECT name FROM windows ORDER BY name").toArray(),
+    );
+    expect(rows.map((row) => row.name)).toEqual(["failures", "key:k1"]);
+  });
+});
+
 describe("durability", () => {
   it("keeps the window across eviction: 7 of 10 used, then only 3 more", async ({ expect }) => {
     const bindings = testEnv({ JOIN_LIMIT_PER_SECOND: "10" });

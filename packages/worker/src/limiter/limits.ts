@@ -60,6 +60,7 @@ export async function limitOperation(
   const refusals = knownRefusalsOf(config);
   const known = recall(refusals, channelKey) ?? recall(refusals, tenantKey);
   if (known !== undefined) return fail({ kind: "rate-limited", verdict: known });
+  const startMs = Date.now();
   const join = {
     tenant: tenant.tenantId,
     weight: limits?.accountShareWeight ?? 1,
@@ -76,33 +77,32 @@ export async function limitOperation(
         : (await stub.take([{ bucket, policy: { quota: channelQuota, windowMs } }]))[0],
   );
   if (!answer.ok) return answer;
-  if (answer.value === undefined)
-    return fail({ kind: "limiter-unavailable", detail: "limiter answered nothing" });
-  const { refusedBy, borrowing, allowed, remaining, retryAfterMs, fullInMs } = answer.value;
-  const byAccount = refusedBy === "account";
-  const quota = byAccount ? accountQuota : channelQuota;
-  const verdict = {
-    name: byAccount ? "account" : "channel",
-    quota,
+  const decision = answer.value;
+  if (decision === undefined) return fail({ kind: "limiter-unavailable", detail: "no decision" });
+  const byAccount = decision.refusedBy === "account";
+  const name = byAccount ? "account" : "channel";
+  const verdict: RateLimitVerdict = {
+    ...decision,
+    name,
+    quota: byAccount ? accountQuota : channelQuota,
     windowMs,
-    allowed,
-    remaining,
-    retryAfterMs,
-    fullInMs,
-  } as const;
-  if (allowed) return ok(verdict);
-  // a tenant refused within its share may be admitted as soon as others' joins leave: only borrowers are shed
-  if (!byAccount || borrowing === true) {
-    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: Date.now() + retryAfterMs });
+  };
+  if (decision.allowed) return ok(verdict);
+  // a full channel holds until its retry time; a borrower until the account's state can next change; a tenant
+  // refused within its share may be admitted as soon as others' joins leave, so its refusal is not kept
+  const holdsForMs = byAccount ? decision.holdsForMs : decision.retryAfterMs;
+  if (holdsForMs !== undefined) {
+    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: startMs + holdsForMs });
   }
   return fail({ kind: "rate-limited", verdict });
 }
 
 /**
- * Refusals this isolate has seen that cannot end before their retry time: a channel's full window, and a tenant
- * refused while asking beyond its share. Their repeats are refused here, so a flood costs its account's object
- * (which decides for every tenant of the account) one call per retry time and isolate. Kept per configuration,
- * and bounded: a forgotten refusal only sends its next repeat to the object.
+ * Refusals this isolate has seen, for as long as they cannot end: a channel's full window until its retry time,
+ * and a tenant refused while asking beyond its share until a join leaves or another tenant's asks move. Their
+ * repeats are refused here, so a flood costs its account's object (which decides for every tenant of the account)
+ * about one call each such time and isolate. Kept per configuration, and bounded: a forgotten refusal only sends
+ * its next repeat to the object.
  */
 const knownRefusals = new WeakMap<Config, KnownRefusals>();
 type KnownRefusals = BoundedCache<string, { verdict: RateLimitVerdict; untilMs: number }>;
@@ -113,6 +113,7 @@ function knownRefusalsOf(config: Config): KnownRefusals {
   return known;
 }
 
+// a known refusal that still holds, its retry time counted from now
 function recall(refusals: KnownRefusals, key: string): RateLimitVerdict | undefined {
   const refusal = refusals.get(key);
   const waitMs = (refusal?.untilMs ?? 0) - Date.now();

@@ -22,7 +22,7 @@ export interface WindowCheck {
 interface WindowRow extends Record<string, SqlStorageValue> {
   name: string;
   state: string;
-  expires_at_ms: number;
+  expires: number;
 }
 
 interface JoinRow extends Record<string, SqlStorageValue> {
@@ -60,21 +60,25 @@ export class RateLimiter extends DurableObject {
     this.#createSchema();
   }
 
-  /** Admits into each window that has room (independently of the others), recording the admission. */
+  /** Admits into all the windows if each has room, recording the admission in each; otherwise in none. */
   async take(checks: readonly WindowCheck[]): Promise<WindowDecision[]> {
-    const decisions = checks.map(({ bucket, policy }) => {
+    const nowMs = Date.now();
+    const results = checks.map(({ bucket, policy }) => {
       checkPolicy(policy);
-      const { decision, times } = admitInWindow(this.#read(bucket) ?? [], policy, Date.now(), true);
-      if (decision.allowed) this.#write(bucket, times, (times.at(-1) ?? 0) + policy.windowMs);
-      return decision;
+      return { bucket, policy, ...admitInWindow(this.#read(bucket) ?? [], policy, nowMs, true) };
     });
-    await this.#scheduleCleanup();
-    return decisions;
+    if (results.every(({ decision }) => decision.allowed)) {
+      for (const { bucket, policy, times } of results)
+        this.#write(bucket, times, (times.at(-1) ?? 0) + policy.windowMs);
+      await this.#scheduleCleanup();
+    }
+    return results.map(({ decision }) => decision);
   }
 
   /** Decides one join against its channel's window and the account's fairly shared one (see `admitJoin`). */
   async join(bucket: string, request: JoinRequest, policy: WindowPolicy): Promise<JoinDecision> {
-    checkPolicy(policy);
+    // every quota and the weight at least 1: one that is not a number would switch its limit off
+    checkPolicy({ ...policy, quota: Math.min(policy.quota, request.channelQuota, request.weight) });
     const nowMs = Date.now();
     const { decision, state } = admitJoin(this.#joinsOf(bucket, nowMs), request, policy, nowMs);
     this.#joins.set(bucket, state);
@@ -82,12 +86,14 @@ export class RateLimiter extends DurableObject {
     // one small row per admission, not the whole window: its cost does not grow with the account's limit
     const admission = state.admitted.at(-1);
     this.#sql.exec(
-      "INSERT INTO joins (bucket, at, tenant, channel) VALUES (?, ?, ?, ?)",
+      "INSERT INTO joins VALUES (?, ?, ?, ?)",
       bucket,
       admission?.at ?? nowMs,
       request.tenant,
       request.channel,
     );
+    // history older than any window goes as new joins come (by the index), so the table stays ~10 s long
+    this.#sql.exec("DELETE FROM joins WHERE bucket = ? AND at <= ?", bucket, nowMs - JOIN_HISTORY_MS);
     await this.#scheduleCleanup();
     return decision;
   }
@@ -104,18 +110,22 @@ export class RateLimiter extends DurableObject {
   }
 
   /**
-   * Drops windows that have emptied, so idle keys (e.g. one-off client addresses) cost no storage. It runs
-   * every few minutes while an object is in use, never per request.
+   * Drops what has expired, and once nothing is left the object's whole storage, so idle keys (e.g. one-off client
+   * addresses) cost none: deleted rows alone leave an object's storage allocated. It runs every few minutes while
+   * an object is in use, never per request.
    */
   override async alarm(): Promise<void> {
     this.#cleanupPending = false;
-    // synchronous, so no request can be decided between the clean-up's steps
     const now = Date.now();
-    this.#sql.exec("DELETE FROM windows WHERE expires_at_ms <= ?", now);
+    this.#sql.exec("DELETE FROM windows WHERE expires <= ?", now);
     this.#sql.exec("DELETE FROM joins WHERE at <= ?", now - JOIN_HISTORY_MS);
     const count = (table: string) =>
       this.#sql.exec<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`).one().count;
-    if (count("windows") + count("joins") > 0) await this.#scheduleCleanup();
+    if (count("windows") + count("joins") > 0) return this.#scheduleCleanup();
+    this.#joins.clear();
+    // the input gate holds every other call while storage is awaited: none can meet the missing tables
+    await this.ctx.storage.deleteAll();
+    this.#createSchema();
   }
 
   async #scheduleCleanup(): Promise<void> {
@@ -126,11 +136,9 @@ export class RateLimiter extends DurableObject {
   }
 
   #createSchema(): void {
+    this.#sql.exec("CREATE TABLE IF NOT EXISTS windows (name TEXT PRIMARY KEY, state TEXT, expires INTEGER)");
     this.#sql.exec(
-      "CREATE TABLE IF NOT EXISTS windows (name TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
-    );
-    this.#sql.exec(
-      `CREATE TABLE IF NOT EXISTS joins (bucket TEXT NOT NULL, at INTEGER NOT NULL, tenant TEXT NOT NULL, channel TEXT NOT NULL);
+      `CREATE TABLE IF NOT EXISTS joins (bucket TEXT, at INTEGER, tenant TEXT, channel TEXT);
        CREATE INDEX IF NOT EXISTS joins_by_time ON joins (bucket, at)`,
     );
   }
@@ -142,8 +150,7 @@ export class RateLimiter extends DurableObject {
 
   #write(bucket: string, state: unknown, expiresAtMs: number): void {
     this.#sql.exec(
-      `INSERT INTO windows (name, state, expires_at_ms) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET state = excluded.state, expires_at_ms = excluded.expires_at_ms`,
+      "INSERT OR REPLACE INTO windows VALUES (?, ?, ?)",
       bucket,
       JSON.stringify(state),
       expiresAtMs,

@@ -300,6 +300,24 @@ describe("fair sharing of an account", () => {
     expect(decided.length - flood).toBeGreaterThanOrEqual(14);
   });
 
+  it("says how long a borrower's refusal holds: until another tenant's ask crosses a window", ({
+    expect,
+  }) => {
+    const list: Arrival[] = [{ at: 0, request: { tenant: "b", weight: 1, channel: "b", channelQuota: 2 } }];
+    for (let at = 500; at < 700; at += 1) {
+      list.push({ at, request: { tenant: "a", weight: 1, channel: `a${at % 97}`, channelQuota: 2 } });
+    }
+    let state: AccountJoins | undefined;
+    let refusal: { at: number; holdsForMs?: number } | undefined;
+    for (const { at, request } of list) {
+      const result = admitJoin(state, request, { quota: 10, windowMs: W }, at);
+      state = result.state;
+      if (!result.decision.allowed && refusal === undefined) refusal = { at, ...result.decision };
+    }
+    // b asked at 0: that ask leaves the last window at 1000, the first moment a's share can change
+    expect(refusal?.holdsForMs).toBe(1000 - (refusal?.at ?? 0));
+  });
+
   it("keeps the held join from a tenant that asked lately, for a newcomer", ({ expect }) => {
     const list: Arrival[] = [];
     for (let at = 0; at < 2000; at += 1) {

@@ -75,10 +75,13 @@ export interface AccountJoins {
   }[];
 }
 
-/** A join decision, which limit refused it, and whether the tenant was asking beyond its share. */
+/**
+ * A join decision, which limit refused it, and for a tenant refused while asking beyond its share, how long the
+ * refusal holds at least (until the others' asks next move, or the oldest join leaves).
+ */
 export interface JoinDecision extends WindowDecision {
   readonly refusedBy?: "channel" | "account";
-  readonly borrowing?: boolean;
+  readonly holdsForMs?: number;
 }
 
 /**
@@ -140,11 +143,21 @@ export function admitJoin(
     reserved += Math.max(0, wanted - used(other.tenant));
   }
   if (admitted.length + 1 + reserved > quota) {
-    const times = admitted.map((entry) => entry.at);
-    return {
-      decision: { ...decisionOf(times, policy, nowMs, false), refusedBy: "account", borrowing },
-      state,
-    };
+    const decision = decisionOf(
+      admitted.map((entry) => entry.at),
+      policy,
+      nowMs,
+      false,
+    );
+    // a borrower's share and the others' room change only when a join leaves or another's ask crosses a window
+    let holdsForMs = decision.retryAfterMs;
+    for (const time of others.flatMap((other) => other.times)) {
+      holdsForMs = Math.min(
+        holdsForMs,
+        (time + windowMs > nowMs ? time + windowMs : time + 2 * windowMs) - nowMs,
+      );
+    }
+    return { decision: { ...decision, refusedBy: "account", ...(borrowing && { holdsForMs }) }, state };
   }
   channelTimes.push(at);
   state.admitted = [...admitted, { at, tenant, channel }];
@@ -154,7 +167,7 @@ export function admitJoin(
 // what a tenant may ask for in the coming window: one more than the most it asked in either of the last two, or,
 // if it began asking within the last window, anything (its demand is not known yet)
 function expectedDemand(times: readonly number[], nowMs: number, windowMs: number): number {
-  if ((times[0] ?? nowMs) > nowMs - windowMs) return Number.POSITIVE_INFINITY;
+  if ((times[0] ?? nowMs) > nowMs - windowMs) return Infinity;
   const recent = times.filter((time) => time > nowMs - windowMs).length;
   return Math.max(recent, times.length - recent) + 1;
 }

@@ -59,7 +59,7 @@ async function forward(config: Config, input: OperationInput): Promise<Forwarded
       }),
       iceServerCacheFor(client).get(channel.arn, role, signal, nowMs),
     ]);
-    const expiresAtMs = Math.min(nowMs + expiresIn * 1000, ice.expiresAtMs ?? Number.POSITIVE_INFINITY);
+    const expiresAtMs = Math.min(nowMs + expiresIn * 1000, ice.expiresAtMs ?? Infinity);
     const body = {
       signalingUrl: signalingUrl.toString(),
       iceServers: toRtcIceServers(channel.region, ice.servers),

@@ -17,16 +17,10 @@ type LimiterNamespace = LimiterBindings["LIMITER"];
  * authFailureChecks("acme", config); // [{ bucket: "failures", … }, { bucket: "key:acme", … }]
  */
 export function authFailureChecks(keyId: string | undefined, config: Config): WindowCheck[] {
-  const minute = 60_000;
-  const checks = [
-    { bucket: "failures", policy: { quota: config.AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE, windowMs: minute } },
-  ];
-  if (keyId !== undefined) {
-    checks.push({
-      bucket: `key:${keyId}`,
-      policy: { quota: config.AUTH_FAILURE_LIMIT_PER_MINUTE, windowMs: minute },
-    });
-  }
+  const policy = (quota: number) => ({ quota, windowMs: 60_000 });
+  const checks = [{ bucket: "failures", policy: policy(config.AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE) }];
+  if (keyId !== undefined)
+    checks.push({ bucket: `key:${keyId}`, policy: policy(config.AUTH_FAILURE_LIMIT_PER_MINUTE) });
   return checks;
 }
 
@@ -74,6 +68,7 @@ export function clientAddress(headers: Headers): string {
   const [head = "", tail = ""] = halves;
   const groups = head === "" ? [] : head.split(":");
   const tailGroups = tail === "" ? [] : tail.split(":");
+  if (halves.length === 2 && groups.length + tailGroups.length > 7) return "unknown";
   const expanded = raw.includes("::")
     ? [...groups, ...Array<string>(8 - groups.length - tailGroups.length).fill("0"), ...tailGroups]
     : groups;

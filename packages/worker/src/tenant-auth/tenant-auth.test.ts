@@ -291,6 +291,13 @@ describe("authentication failure budget", () => {
     expect(authObjects()).toEqual([]);
   });
 
+  it.for(["1:2:3:4:5:6:7:8::9", "::1::2", "1::2:3:4:5:6:7:8:9"])(
+    "counts a malformed address %s as unknown, never failing",
+    async (address, { expect }) => {
+      expect((await join(guess("acme"), from(address))).status).toBe(401);
+    },
+  );
+
   it("keeps answering an address out of budget 429 however many other addresses fail after it", async ({
     expect,
   }) => {

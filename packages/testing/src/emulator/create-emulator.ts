@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { demoDataSet } from "../fixtures/demo-data.ts";
 import { awsErrorResponse, planeOf } from "./aws-error.ts";
 import { type CallRecord, createCallLog } from "./call-log.ts";
+import { withAwsCors } from "./cors.ts";
 import { createRegistry, type DataSet } from "./data-set.ts";
 import { type EnvelopeDeps, withEnvelope } from "./envelope.ts";
 import { createHangs } from "./fault-effects.ts";
@@ -122,8 +123,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const admin = adminRoutes(controls);
   const emulator: Emulator = {
     ...controls,
-    fetch: async (request) =>
+    fetch: withAwsCors(async (request) =>
       new URL(request.url).pathname.startsWith("/_emulator/") ? admin.fetch(request) : awsFetch(request),
+    ),
     connectSignaling: createSignalingConnector(state, deps),
     waitForCalls: (count) => deps.log.waitFor(count),
     close: () => {

@@ -27,7 +27,7 @@ export default defineConfig({
           name: "core",
           environment: "node",
           include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"],
-          exclude: ["**/*.workerd.test.ts"],
+          exclude: ["**/*.workerd.test.ts", "packages/core/test/browser/**"],
         },
       },
       {
@@ -72,7 +72,7 @@ export default defineConfig({
         test: {
           name: "browser",
           environment: "node",
-          include: ["packages/worker/test/browser/**/*.test.ts"],
+          include: ["packages/worker/test/browser/**/*.test.ts", "packages/core/test/browser/**/*.test.ts"],
           testTimeout: 120_000,
         },
       },

@@ -1,12 +1,41 @@
 /**
- * @module The core smoke suite, the same code on Node, Deno, Bun (smoke-main.ts) and workerd
- * (runtime-smoke.workerd.test.ts): sign + join against the emulator's in-process fetch handler.
+ * @module The core smoke suite, the same code on Node, Deno, Bun (smoke-main.ts), workerd
+ * (runtime-smoke.workerd.test.ts) and Chromium (browser/): sign + join against the emulator — its in-process fetch
+ * handler, or, from a browser page, a running emulator on another origin.
  */
 import { createClient, isKvsError, presignUrl, signRequest } from "@kvs-webrtc-storage/core";
 import { createEmulator } from "@kvs-webrtc-storage/testing";
 import { DEMO_CHANNELS, DEMO_CREDENTIALS } from "@kvs-webrtc-storage/testing/fixtures";
 
-const ORIGIN = "http://emulator.test";
+/** The emulator the checks call: its origin, how to reach it, and how many calls it has logged. */
+export interface SmokeTarget {
+  readonly origin: string;
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  callCount(): Promise<number>;
+  close(): void;
+}
+
+/** The emulator in this process, reached through its fetch handler. */
+export function inProcessTarget(): SmokeTarget {
+  const emulator = createEmulator();
+  return {
+    origin: "http://emulator.test",
+    fetch: (input, init) => emulator.fetch(new Request(input, init)),
+    callCount: async () => emulator.calls().length,
+    close: () => emulator.close(),
+  };
+}
+
+/** A running emulator at `origin`, reached over the network (from a page: cross-origin, through CORS). */
+export function remoteTarget(origin: string): SmokeTarget {
+  return {
+    origin,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    callCount: async () =>
+      ((await (await globalThis.fetch(`${origin}/_emulator/calls`)).json()) as unknown[]).length,
+    close: () => {},
+  };
+}
 
 export interface SmokeResult {
   readonly name: string;
@@ -18,9 +47,8 @@ function check(condition: boolean, message: string): void {
 }
 
 /** Runs every smoke check and reports each one; never throws. */
-export async function runCoreSmoke(): Promise<SmokeResult[]> {
-  const emulator = createEmulator();
-  const fetch = (input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init));
+export async function runCoreSmoke(target: SmokeTarget = inProcessTarget()): Promise<SmokeResult[]> {
+  const { origin: ORIGIN, fetch } = target;
   const kvs = createClient({ credentials: DEMO_CREDENTIALS.operator, controlPlaneEndpoint: ORIGIN, fetch });
   const channelArn = DEMO_CHANNELS.demoCamera.arn;
 
@@ -35,7 +63,7 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
         credentials: DEMO_CREDENTIALS.session,
         region: "us-west-2",
       });
-      const response = await emulator.fetch(signed);
+      const response = await fetch(signed);
       check(response.status === 200, `expected 200, got ${response.status}: ${await response.text()}`);
     },
     "joinStorageSession discovers the WEBRTC endpoint and joins": async () => {
@@ -52,7 +80,10 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
         protocols: ["WSS", "HTTPS"],
         role: "MASTER",
       });
-      check(endpoints.WSS === "ws://emulator.test" && endpoints.HTTPS === ORIGIN, JSON.stringify(endpoints));
+      check(
+        endpoints.WSS === ORIGIN.replace(/^http/, "ws") && endpoints.HTTPS === ORIGIN,
+        JSON.stringify(endpoints),
+      );
     },
     "a wrong secret is answered InvalidSignatureException": async () => {
       const wrong = createClient({
@@ -66,10 +97,10 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
       check(isKvsError(failure, "InvalidSignatureException") && failure.status === 403, String(failure));
     },
     "invalid input fails before any network call": async () => {
-      const before = emulator.calls().length;
+      const before = await target.callCount();
       const failure = await kvs.joinStorageSession({ channelArn: "not-an-arn" }).catch((e) => e);
       check(isKvsError(failure, "InvalidArgumentException"), String(failure));
-      check(emulator.calls().length === before, "the emulator was called");
+      check((await target.callCount()) === before, "the emulator was called");
     },
     "a channel without media storage is refused by the service": async () => {
       const failure = await kvs
@@ -98,6 +129,6 @@ export async function runCoreSmoke(): Promise<SmokeResult[]> {
       results.push({ name, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  emulator.close();
+  target.close();
   return results;
 }

@@ -13,5 +13,10 @@ export {
 export { EmulatorNetworkError, isEmulatorNetworkError } from "./emulator/network-error.ts";
 export type { SdpOfferMessage } from "./emulator/sdp-offer.ts";
 export type { SignalingConnection, SignalingUpgrade } from "./emulator/signaling-connect.ts";
-export type { SignalingPeer, SignalingSocket } from "./emulator/signaling-sockets.ts";
+export {
+  KVS_SIGNALING_LIFETIMES,
+  type SignalingLifetimes,
+  type SignalingPeer,
+  type SignalingSocket,
+} from "./emulator/signaling-sockets.ts";
 export * from "./fixtures/index.ts";

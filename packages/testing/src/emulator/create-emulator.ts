@@ -13,7 +13,7 @@ import { controlPlaneRoutes } from "./routes-control-plane.ts";
 import { signalingRoutes } from "./routes-signaling.ts";
 import { storageRoutes } from "./routes-storage.ts";
 import { createSignalingConnector, type SignalingUpgrade } from "./signaling-connect.ts";
-import { createSignalingSockets } from "./signaling-sockets.ts";
+import { createSignalingSockets, type SignalingLifetimes } from "./signaling-sockets.ts";
 import type { EmulatorState, RequestBindings } from "./state.ts";
 
 /**
@@ -31,6 +31,11 @@ export interface EmulatorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Origin (`http://host:port`) the returned endpoints point at; default the incoming request's origin. */
   readonly endpointOrigin?: string;
+  /**
+   * How long signaling connections live: closed after `idleMs` without a message either way, sent `GO_AWAY` and
+   * closed after `maxMs`; default KVS's 10 minutes and 1 hour. Tests shorten them to try reconnect logic.
+   */
+  readonly signalingLifetimes?: SignalingLifetimes;
 }
 
 /**
@@ -74,7 +79,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     registry: createRegistry(options.dataSet ?? demoDataSet()),
     now,
     limits: createOperationLimits(),
-    sockets: createSignalingSockets(),
+    sockets: createSignalingSockets(options.signalingLifetimes),
     endpointOrigin: options.endpointOrigin,
   };
   const deps: EnvelopeDeps = {

@@ -7,7 +7,9 @@ export type LimitedOperation =
   | "get-ice-server-config"
   | "get-signaling-channel-endpoint"
   | "describe-signaling-channel"
-  | "describe-media-storage-configuration";
+  | "describe-media-storage-configuration"
+  | "connect-as-master"
+  | "connect-as-viewer";
 
 /**
  * KVS's published limits for the join operations.
@@ -41,6 +43,9 @@ export const OPERATION_QUOTAS: Readonly<Record<LimitedOperation, OperationQuota>
   "get-signaling-channel-endpoint": { perChannelTps: undefined, perAccountTps: 300 },
   "describe-signaling-channel": { perChannelTps: 5, perAccountTps: 300 },
   "describe-media-storage-configuration": { perChannelTps: 5, perAccountTps: 50 },
+  // the signaling WebSocket's handshakes: 3 per channel each; KVS publishes no account figure low enough to matter
+  "connect-as-master": { perChannelTps: 3, perAccountTps: 10_000 },
+  "connect-as-viewer": { perChannelTps: 3, perAccountTps: 10_000 },
 };
 
 /** Admission control driven by the emulator's clock. */

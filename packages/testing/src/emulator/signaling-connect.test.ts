@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, it, vi } from "vitest";
 import { errorOf, ORIGIN, presignConnect } from "../../test/signing.ts";
 import { DEMO_CHANNELS, DEMO_CREDENTIALS, DEMO_NOW } from "../fixtures/demo-data.ts";
 import { createEmulator } from "./create-emulator.ts";
@@ -99,5 +99,66 @@ describe("ConnectAsMaster / ConnectAsViewer", () => {
     upgrade.accept(socket);
     emulator.close();
     expect(socket.closedWith()).toBe(1001);
+  });
+});
+
+describe("signaling connects and lifetimes, as KVS limits them", () => {
+  it("throttles a fourth connect in a second per channel and role with ClientLimitExceededException", async ({
+    expect,
+  }) => {
+    let now = DEMO_NOW;
+    const emulator = createEmulator({ now: () => now });
+    const attempt = async (clientId?: string) =>
+      emulator.connectSignaling(
+        new Request(await presignConnect(ORIGIN, demoCamera.arn, clientId === undefined ? {} : { clientId })),
+      );
+    const viewers = [];
+    for (const id of ["v1", "v2", "v3", "v4"]) viewers.push(await attempt(id));
+    expect(viewers.map((upgrade) => upgrade.ok)).toEqual([true, true, true, false]);
+    const refused = viewers[3];
+    if (refused === undefined || refused.ok) throw new Error("expected a refusal");
+    expect(refused.response.status).toBe(400);
+    expect(refused.response.headers.get("x-amzn-ErrorType")).toContain("ClientLimitExceededException");
+    // masters are counted apart, and a second later viewers connect again
+    expect((await attempt()).ok).toBe(true);
+    now += 1000;
+    expect((await attempt("v5")).ok).toBe(true);
+  });
+
+  it("closes a connection idle for the idle time, sends GO_AWAY and closes at the maximum", async ({
+    expect,
+  }) => {
+    vi.useFakeTimers();
+    try {
+      const emulator = createEmulator({
+        now: () => DEMO_NOW,
+        signalingLifetimes: { idleMs: 1000, maxMs: 5000 },
+      });
+      const open = async (clientId: string) => {
+        const upgrade = await emulator.connectSignaling(
+          new Request(await presignConnect(ORIGIN, demoCamera.arn, { clientId })),
+        );
+        if (!upgrade.ok) throw new Error("refused");
+        const sent: string[] = [];
+        const socket = { ...silentSocket(), send: (data: string) => void sent.push(data) };
+        return { socket, sent, connection: upgrade.accept(socket) };
+      };
+      const idle = await open("idle");
+      const chatty = await open("chatty");
+      vi.advanceTimersByTime(999);
+      chatty.connection.received();
+      vi.advanceTimersByTime(1);
+      expect([idle.socket.closedWith(), chatty.socket.closedWith()]).toEqual([1000, undefined]);
+      for (let second = 0; second < 4; second++) {
+        vi.advanceTimersByTime(900);
+        chatty.connection.received();
+      }
+      expect(chatty.socket.closedWith()).toBeUndefined();
+      vi.advanceTimersByTime(1500);
+      expect(chatty.sent.map((message) => JSON.parse(message).messageType)).toEqual(["GO_AWAY"]);
+      expect(chatty.socket.closedWith()).toBe(1000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

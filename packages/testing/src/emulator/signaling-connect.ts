@@ -6,8 +6,9 @@ import { type EnvelopeDeps, startCall } from "./envelope.ts";
 import type { SignalingPeer, SignalingSocket } from "./signaling-sockets.ts";
 import type { EmulatorState } from "./state.ts";
 
-/** A live signaling connection, told by the host runtime when its socket closes. */
+/** A live signaling connection, told by the host runtime when a message arrives and when its socket closes. */
 export interface SignalingConnection {
+  received(): void;
   closed(): void;
 }
 
@@ -28,6 +29,11 @@ export type ConnectDecision =
   | { readonly ok: false; readonly error: AwsError };
 
 const EMPTY = new Uint8Array(0);
+const CONNECT_THROTTLED: AwsError = {
+  type: "ClientLimitExceededException",
+  status: 400,
+  message: "Your request has been throttled because you have exceeded the limit of allowed client calls.",
+};
 const SECOND_MASTER: AwsError = {
   type: "AccessDeniedException",
   status: 403,
@@ -56,8 +62,18 @@ export async function authorizeConnect(state: EmulatorState, request: Request): 
       ),
     };
   }
-  if (!state.registry.channelByArn(channelArn)) return { ok: false, error: channelNotFound() };
+  const channel = state.registry.channelByArn(channelArn);
+  if (!channel) return { ok: false, error: channelNotFound() };
   const clientId = query.get("X-Amz-ClientId");
+  if (
+    !state.limits.admitCall(
+      clientId === null ? "connect-as-master" : "connect-as-viewer",
+      channel,
+      state.now(),
+    )
+  ) {
+    return { ok: false, error: CONNECT_THROTTLED };
+  }
   if (clientId === null) {
     return state.sockets.hasMaster(channelArn)
       ? { ok: false, error: SECOND_MASTER }
@@ -98,9 +114,9 @@ export function createSignalingConnector(
       accept: (socket) => {
         if (peer.role === "master" && state.sockets.hasMaster(peer.channelArn)) {
           socket.close(1008, SECOND_MASTER.message);
-          return { closed: () => {} };
+          return { received: () => {}, closed: () => {} };
         }
-        return { closed: state.sockets.attach(peer, socket) };
+        return state.sockets.attach(peer, socket);
       },
     };
   };

@@ -41,6 +41,7 @@ export async function serveUpgrade(
       send: (data) => ws.send(data),
       close: (code, reason) => ws.close(code, reason),
     });
+    ws.on("message", () => connection.received());
     ws.on("close", () => connection.closed());
   });
 }

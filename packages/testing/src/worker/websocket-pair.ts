@@ -5,7 +5,7 @@ interface WorkerWebSocket {
   accept(): void;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: "close" | "error", listener: () => void): void;
+  addEventListener(type: "message" | "close" | "error", listener: () => void): void;
 }
 
 type WebSocketPairConstructor = new () => { 0: WorkerWebSocket; 1: WorkerWebSocket };
@@ -28,6 +28,7 @@ async function upgradeWithPair(emulator: Emulator, request: Request): Promise<Re
     send: (data) => server.send(data),
     close: (code, reason) => server.close(code, reason),
   });
+  server.addEventListener("message", () => connection.received());
   server.addEventListener("close", () => connection.closed());
   server.addEventListener("error", () => connection.closed());
   return new Response(null, { status: 101, webSocket: client } as ResponseInit);

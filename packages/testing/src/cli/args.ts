@@ -2,10 +2,14 @@
 export interface CliOptions {
   readonly port: number;
   readonly host: string;
+  /** Serve https:// and wss:// (`--tls` or `EMULATOR_TLS=1`), the CA and certificate kept in `tlsDir`. */
+  readonly tls: boolean;
+  readonly tlsDir?: string;
 }
 
 /**
- * Reads `--port N` / `--port=N` / `--host H` and the `EMULATOR_PORT` variable; flags win over the variable.
+ * Reads `--port N` / `--port=N` / `--host H` / `--tls` / `--tls-dir D` and the `EMULATOR_PORT` and `EMULATOR_TLS`
+ * variables; flags win over the variables.
  *
  * @example
  * parseCliOptions(["--port", "9000"], {}, 8790); // { port: 9000, host: "127.0.0.1" }
@@ -18,8 +22,13 @@ export function parseCliOptions(
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
+    if (arg === "--tls") {
+      flags.set("--tls", "1");
+      continue;
+    }
     const [name = "", inline] = arg.split("=", 2);
-    if (name !== "--port" && name !== "--host") throw new Error(`unknown argument: ${arg}`);
+    if (name !== "--port" && name !== "--host" && name !== "--tls-dir")
+      throw new Error(`unknown argument: ${arg}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${name} needs a value`);
     flags.set(name, value);
@@ -27,5 +36,7 @@ export function parseCliOptions(
   const rawPort = flags.get("--port") ?? env.EMULATOR_PORT ?? String(defaultPort);
   const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: ${rawPort}`);
-  return { port, host: flags.get("--host") ?? "127.0.0.1" };
+  const tls = (flags.get("--tls") ?? env.EMULATOR_TLS ?? "") === "1";
+  const tlsDir = flags.get("--tls-dir");
+  return { port, host: flags.get("--host") ?? "127.0.0.1", tls, ...(tlsDir === undefined ? {} : { tlsDir }) };
 }

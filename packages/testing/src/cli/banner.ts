@@ -7,7 +7,7 @@ import type { DataSet } from "../emulator/data-set.ts";
  * @example
  * console.log(banner("http://127.0.0.1:8790", demoDataSet()));
  */
-export function banner(url: string, data: DataSet): string {
+export function banner(url: string, data: DataSet, tls?: { caPath: string; spkiSha256: string }): string {
   const operator = data.credentials.find((credential) => credential.sessionToken === undefined);
   const channel = data.channels.find((candidate) => candidate.mediaStorage);
   const lines = [
@@ -29,7 +29,17 @@ export function banner(url: string, data: DataSet): string {
       "Try:",
       `  curl --aws-sigv4 "aws:amz:${channel.region}:kinesisvideo" --user ${operator.accessKeyId}:${operator.secretAccessKey} \\`,
       `    -H "content-type: application/json" -d '{"channelArn":"${channel.arn}"}' \\`,
-      `    -i ${url}/joinStorageSession`,
+      `    -i ${tls === undefined ? "" : `--cacert ${tls.caPath} `}${url}/joinStorageSession`,
+    );
+  }
+  if (tls !== undefined) {
+    lines.push(
+      "",
+      `TLS: https:// and wss://, signed by a local CA made here once (${tls.caPath}). Trust it with:`,
+      `  Node:     NODE_EXTRA_CA_CERTS=${tls.caPath}`,
+      `  AWS CLI:  aws --ca-bundle ${tls.caPath} … (or AWS_CA_BUNDLE=${tls.caPath})`,
+      `  curl:     curl --cacert ${tls.caPath} …`,
+      `  Chromium: --ignore-certificate-errors-spki-list=${tls.spkiSha256} (or import the CA as an authority)`,
     );
   }
   lines.push(

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 
@@ -53,6 +56,34 @@ describe("npm run emulator", () => {
       );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("serves https and wss with --tls and prints how to trust its CA", async ({ expect }) => {
+    const dir = mkdtempSync(join(tmpdir(), "kvs-cli-tls-"));
+    const child = spawn(process.execPath, [entry, "--port", "0", "--tls", "--tls-dir", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("Ctrl-C")) resolve();
+        });
+        child.once("exit", () => reject(new Error(`exited early: ${output}`)));
+      });
+      const caPath = join(dir, "ca.pem");
+      expect(output).toMatch(/listening on https:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toContain(`NODE_EXTRA_CA_CERTS=${caPath}`);
+      expect(output).toContain(`aws --ca-bundle ${caPath}`);
+      expect(output).toContain("--ignore-certificate-errors-spki-list=");
+      expect(readFileSync(caPath, "utf8")).toContain("BEGIN CERTIFICATE");
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

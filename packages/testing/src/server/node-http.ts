@@ -9,7 +9,9 @@ import { isEmulatorNetworkError } from "../emulator/network-error.ts";
  * const request = await toWebRequest(req, controller.signal);
  */
 export async function toWebRequest(req: IncomingMessage, signal?: AbortSignal): Promise<Request> {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  // a TLS socket means https: the endpoints the emulator returns follow the request's scheme
+  const scheme = "encrypted" in req.socket && req.socket.encrypted === true ? "https" : "http";
+  const url = new URL(req.url ?? "/", `${scheme}://${req.headers.host ?? "localhost"}`);
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] ?? "", req.rawHeaders[i + 1] ?? "");

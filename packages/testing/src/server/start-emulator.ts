@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import { WebSocketServer } from "ws";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../emulator/create-emulator.ts";
@@ -16,6 +17,8 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   readonly port?: number;
   /** Interface to bind; default `127.0.0.1`. */
   readonly host?: string;
+  /** Serve `https://` and `wss://` with this certificate and key (see `localTls`); plain HTTP without. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /**
@@ -51,11 +54,18 @@ export interface RunningEmulator {
  * }
  */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { port = 0, host = "127.0.0.1", ...emulatorOptions } = options;
+  const { port = 0, host = "127.0.0.1", tls, ...emulatorOptions } = options;
   const emulator = createEmulator(emulatorOptions);
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => void serveRequest(emulator, req, res));
+  const scheme = tls === undefined ? "http" : "https";
+  const server =
+    tls === undefined
+      ? createServer((req, res) => void serveRequest(emulator, req, res))
+      : createTlsServer(
+          { cert: tls.cert, key: tls.key },
+          (req, res) => void serveRequest(emulator, req, res),
+        );
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -85,7 +95,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url: `${scheme}://${urlHost}:${boundPort}`,
     port: boundPort,
     emulator,
     calls: () => emulator.calls(),

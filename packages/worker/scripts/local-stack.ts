@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { DEMO_CREDENTIALS, DEMO_TOKEN_SIGNING_KEYS } from "@kvs-webrtc-storage/testing/fixtures";
-import { type RunningEmulator, startEmulator } from "@kvs-webrtc-storage/testing/server";
+import { type LocalTls, type RunningEmulator, startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { startDemoPage } from "../demo/demo-page.ts";
 import { seedDemoTenant } from "./demo.ts";
 import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER, wranglerKv } from "./wrangler-kv.ts";
@@ -18,6 +18,8 @@ export interface LocalStackOptions {
   /** 0 picks a free port. */
   readonly pagePort: number;
   readonly persistTo?: string;
+  /** Run the emulator over TLS with this material (the proxy trusts its CA through NODE_EXTRA_CA_CERTS). */
+  readonly tls?: LocalTls;
   /** Where wrangler's own output goes. */
   readonly wranglerOutput: "inherit" | "ignore";
 }
@@ -43,7 +45,11 @@ const READY_TIMEOUT_MS = 90_000;
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { host, persistTo } = options;
-  const emulator = await startEmulator({ port: options.emulatorPort, host });
+  const emulator = await startEmulator({
+    port: options.emulatorPort,
+    host,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  });
   await seedDemoTenant(wranglerKv("local", persistTo));
   // local-only values travel as --var, never as files: nothing here can be deployed
   const vars = {
@@ -64,7 +70,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", options.wranglerOutput, options.wranglerOutput],
-    env: { ...process.env, ...OFFLINE_WRANGLER_ENV },
+    // wrangler hands NODE_EXTRA_CA_CERTS to workerd, so the proxy trusts the emulator's local CA
+    env: {
+      ...process.env,
+      ...OFFLINE_WRANGLER_ENV,
+      ...(options.tls === undefined ? {} : { NODE_EXTRA_CA_CERTS: options.tls.caPath }),
+    },
   });
   const exited = new Promise<number | null>((resolve) => wrangler.once("exit", resolve));
   const proxyUrl = `http://${host}:${options.proxyPort}`;

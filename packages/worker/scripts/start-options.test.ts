@@ -4,13 +4,20 @@ import { assertPortsFree, parseStartPorts } from "./start-options.ts";
 
 describe("npm start's ports", () => {
   it("take flags over the environment over the defaults", ({ expect }) => {
-    expect(parseStartPorts([], {})).toEqual({ proxyPort: 8787, emulatorPort: 8790, pagePort: 8800 });
+    expect(parseStartPorts([], {})).toEqual({
+      proxyPort: 8787,
+      emulatorPort: 8790,
+      pagePort: 8800,
+      tls: false,
+    });
     expect(
       parseStartPorts(["--proxy-port", "9787", "--page-port=9800"], {
         EMULATOR_PORT: "9790",
         PROXY_PORT: "1",
       }),
-    ).toEqual({ proxyPort: 9787, emulatorPort: 9790, pagePort: 9800 });
+    ).toEqual({ proxyPort: 9787, emulatorPort: 9790, pagePort: 9800, tls: false });
+    expect(parseStartPorts(["--tls"], {}).tls).toBe(true);
+    expect(parseStartPorts([], { EMULATOR_TLS: "1" }).tls).toBe(true);
   });
 
   it.for(["0", "65536", "80a", "-1", ""])(
@@ -32,7 +39,7 @@ describe("npm start's ports", () => {
     const address = taken.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
-      const ports = { proxyPort: port, emulatorPort: port, pagePort: port };
+      const ports = { proxyPort: port, emulatorPort: port, pagePort: port, tls: false };
       await expect(assertPortsFree("127.0.0.1", ports)).rejects.toThrow(
         `port ${port} on 127.0.0.1 (the proxy) is already in use: choose another with --proxy-port N or PROXY_PORT=N`,
       );
@@ -40,7 +47,7 @@ describe("npm start's ports", () => {
       await new Promise((resolve) => taken.close(resolve));
     }
     await expect(
-      assertPortsFree("127.0.0.1", { proxyPort: port, emulatorPort: port, pagePort: port }),
+      assertPortsFree("127.0.0.1", { proxyPort: port, emulatorPort: port, pagePort: port, tls: false }),
     ).resolves.toBeUndefined();
   });
 });

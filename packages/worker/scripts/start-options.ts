@@ -5,11 +5,12 @@
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 
-/** The three ports `npm start` listens on. */
+/** The three ports `npm start` listens on, and whether its emulator serves TLS. */
 export interface StartPorts {
   readonly proxyPort: number;
   readonly emulatorPort: number;
   readonly pagePort: number;
+  readonly tls: boolean;
 }
 
 const PORTS = [
@@ -26,7 +27,7 @@ const PORTS = [
 
 /**
  * Reads `--proxy-port`, `--emulator-port` and `--page-port`, else `PROXY_PORT`, `EMULATOR_PORT` and
- * `DEMO_PAGE_PORT`, else 8787, 8790 and 8800.
+ * `DEMO_PAGE_PORT`, else 8787, 8790 and 8800; and `--tls` (or `EMULATOR_TLS=1`) for an emulator over TLS.
  *
  * @example
  * parseStartPorts(["--proxy-port", "9787"], { EMULATOR_PORT: "9790" }); // { proxyPort: 9787, emulatorPort: 9790, pagePort: 8800 }
@@ -41,9 +42,15 @@ export function parseStartPorts(
       "proxy-port": { type: "string" },
       "emulator-port": { type: "string" },
       "page-port": { type: "string" },
+      tls: { type: "boolean" },
     },
   });
-  const ports = { proxyPort: 0, emulatorPort: 0, pagePort: 0 };
+  const ports = {
+    proxyPort: 0,
+    emulatorPort: 0,
+    pagePort: 0,
+    tls: values.tls === true || env.EMULATOR_TLS === "1",
+  };
   for (const { key, option, variable, fallback } of PORTS) {
     const raw = values[option] ?? env[variable] ?? String(fallback);
     const port = Number(raw);

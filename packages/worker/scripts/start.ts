@@ -1,17 +1,27 @@
 /**
  * @module `npm start`: the emulator on 8790, `wrangler dev` on 8787 against it with the demo tenant, and the browser
  * demo page on 8800 (`--proxy-port`, `--emulator-port`, `--page-port` or `PROXY_PORT`, `EMULATOR_PORT`,
- * `DEMO_PAGE_PORT` choose others); prints working requests and the page's address. Ctrl-C stops everything.
+ * `DEMO_PAGE_PORT` choose others; `--tls` runs the emulator over TLS); prints working requests and the page's
+ * address. Ctrl-C stops everything.
  */
+import { localTls } from "@kvs-webrtc-storage/testing/server";
 import { demoCurl } from "./demo.ts";
 import { startLocalStack } from "./local-stack.ts";
 import { assertPortsFree, parseStartPorts } from "./start-options.ts";
 
 const host = "127.0.0.1";
 const stack = await (async () => {
-  const ports = parseStartPorts(process.argv.slice(2), process.env);
-  await assertPortsFree(host, ports);
-  return startLocalStack({ host, ...ports, wranglerOutput: "inherit" });
+  const { tls, ...ports } = parseStartPorts(process.argv.slice(2), process.env);
+  await assertPortsFree(host, { ...ports, tls });
+  const material = tls ? await localTls() : undefined;
+  if (material !== undefined)
+    console.log(`emulator over TLS; its CA: ${material.caPath} (NODE_EXTRA_CA_CERTS)`);
+  return startLocalStack({
+    host,
+    ...ports,
+    wranglerOutput: "inherit",
+    ...(material === undefined ? {} : { tls: material }),
+  });
 })().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -29,6 +29,10 @@ describe("npm start's ports", () => {
     },
   );
 
+  it("refuse the same port twice", ({ expect }) => {
+    expect(() => parseStartPorts(["--proxy-port", "8790"], {})).toThrow("must be three different ports");
+  });
+
   it("refuse an unknown flag", ({ expect }) => {
     expect(() => parseStartPorts(["--port", "1"], {})).toThrow("--port");
   });

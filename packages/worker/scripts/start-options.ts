@@ -49,7 +49,7 @@ export function parseStartPorts(
     proxyPort: 0,
     emulatorPort: 0,
     pagePort: 0,
-    tls: values.tls === true || env.EMULATOR_TLS === "1",
+    tls: values.tls === true || ["1", "true"].includes(env.EMULATOR_TLS ?? ""),
   };
   for (const { key, option, variable, fallback } of PORTS) {
     const raw = values[option] ?? env[variable] ?? String(fallback);
@@ -60,6 +60,9 @@ export function parseStartPorts(
       );
     }
     ports[key] = port;
+  }
+  if (new Set([ports.proxyPort, ports.emulatorPort, ports.pagePort]).size < 3) {
+    throw new Error("--proxy-port, --emulator-port and --page-port must be three different ports");
   }
   return ports;
 }

@@ -22,6 +22,8 @@ describe("parseCliOptions", () => {
       tlsDir: "/tmp/ca",
     });
     expect(() => parseCliOptions(["--tls-dir"], {}, 8790)).toThrow("--tls-dir needs a value");
+    expect(() => parseCliOptions(["--tls-dir", "/tmp/ca"], {}, 8790)).toThrow("--tls-dir needs --tls");
+    expect(parseCliOptions([], { EMULATOR_TLS: "true" }, 8790)).toMatchObject({ tls: true });
   });
 
   it("accepts every valid port and refuses everything else", ({ expect }) => {

@@ -36,7 +36,8 @@ export function parseCliOptions(
   const rawPort = flags.get("--port") ?? env.EMULATOR_PORT ?? String(defaultPort);
   const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: ${rawPort}`);
-  const tls = (flags.get("--tls") ?? env.EMULATOR_TLS ?? "") === "1";
+  const tls = ["1", "true"].includes(flags.get("--tls") ?? env.EMULATOR_TLS ?? "");
   const tlsDir = flags.get("--tls-dir");
+  if (tlsDir !== undefined && !tls) throw new Error("--tls-dir needs --tls");
   return { port, host: flags.get("--host") ?? "127.0.0.1", tls, ...(tlsDir === undefined ? {} : { tlsDir }) };
 }

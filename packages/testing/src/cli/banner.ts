@@ -39,7 +39,9 @@ export function banner(url: string, data: DataSet, tls?: { caPath: string; spkiS
       `  Node:     NODE_EXTRA_CA_CERTS=${tls.caPath}`,
       `  AWS CLI:  aws --ca-bundle ${tls.caPath} … (or AWS_CA_BUNDLE=${tls.caPath})`,
       `  curl:     curl --cacert ${tls.caPath} …`,
-      `  Chromium: --ignore-certificate-errors-spki-list=${tls.spkiSha256} (or import the CA as an authority)`,
+      `  Chromium: --user-data-dir=<a profile dir> --ignore-certificate-errors-spki-list=${tls.spkiSha256}`,
+      "            (the pin needs its own profile; or import the CA as an authority)",
+      "  The certificate names 127.0.0.1, ::1 and localhost only.",
     );
   }
   lines.push(

@@ -132,7 +132,7 @@ describe("signaling connects and lifetimes, as KVS limits them", () => {
     try {
       const emulator = createEmulator({
         now: () => DEMO_NOW,
-        signalingLifetimes: { idleMs: 1000, maxMs: 5000 },
+        signalingLifetimes: { idleMs: 1000, maxMs: 5000, goAwayMs: 500 },
       });
       const open = async (clientId: string) => {
         const upgrade = await emulator.connectSignaling(
@@ -153,10 +153,24 @@ describe("signaling connects and lifetimes, as KVS limits them", () => {
         vi.advanceTimersByTime(900);
         chatty.connection.received();
       }
+      // at 4600: sent GO_AWAY half a second before its end (at 4500), still open until 5000
+      expect(chatty.sent.map((message) => JSON.parse(message))).toEqual([{ messageType: "GO_AWAY" }]);
       expect(chatty.socket.closedWith()).toBeUndefined();
-      vi.advanceTimersByTime(1500);
-      expect(chatty.sent.map((message) => JSON.parse(message).messageType)).toEqual(["GO_AWAY"]);
+      vi.advanceTimersByTime(399);
+      expect(chatty.socket.closedWith()).toBeUndefined();
+      vi.advanceTimersByTime(1);
       expect(chatty.socket.closedWith()).toBe(1000);
+      // a master the emulator closed is forgotten at once: its reconnect is no second master
+      const master = await emulator.connectSignaling(
+        new Request(await presignConnect(ORIGIN, demoCamera.arn)),
+      );
+      if (!master.ok) throw new Error("refused");
+      master.accept(silentSocket());
+      vi.advanceTimersByTime(1000);
+      const again = await emulator.connectSignaling(
+        new Request(await presignConnect(ORIGIN, demoCamera.arn)),
+      );
+      expect(again.ok).toBe(true);
     } finally {
       vi.useRealTimers();
     }

@@ -18,12 +18,27 @@ export type SignalingPeer =
 export interface SignalingLifetimes {
   /** Closed after this long without a message either way; KVS: 10 minutes. */
   readonly idleMs: number;
-  /** Sent `GO_AWAY` and closed after this long whatever it does; KVS: 1 hour. */
+  /** Closed after this long whatever it does; KVS: 1 hour. */
   readonly maxMs: number;
+  /** How long before that it is sent `GO_AWAY`, to reconnect in time; KVS: up to a minute. */
+  readonly goAwayMs: number;
 }
 
 /** KVS's own lifetimes. */
-export const KVS_SIGNALING_LIFETIMES: SignalingLifetimes = { idleMs: 10 * 60_000, maxMs: 60 * 60_000 };
+export const KVS_SIGNALING_LIFETIMES: SignalingLifetimes = {
+  idleMs: 10 * 60_000,
+  maxMs: 60 * 60_000,
+  goAwayMs: 60_000,
+};
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// a timer that never keeps the process alive on its own (Node, Deno and Bun have unref; workerd has none)
+function timer(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const handle = setTimeout(run, ms);
+  (handle as { unref?: () => void }).unref?.();
+  return handle;
+}
 
 /** A registered socket: what the host calls when a message arrives, and when the socket has closed. */
 export interface AttachedSocket {
@@ -56,47 +71,56 @@ const keyOf = (peer: SignalingPeer): string =>
 export function createSignalingSockets(
   lifetimes: SignalingLifetimes = KVS_SIGNALING_LIFETIMES,
 ): SignalingSockets {
+  const { idleMs, maxMs, goAwayMs } = lifetimes;
+  for (const ms of [idleMs, maxMs, goAwayMs]) {
+    if (!(Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMER_MS))
+      throw new RangeError("invalid signaling lifetimes");
+  }
   const sockets = new Map<string, SignalingSocket>();
-  // every message, either way, starts the socket's idle time again
-  const activity = new Map<SignalingSocket, () => void>();
+  // per socket: what a message either way does (starts its idle time again), and what ends its timers
+  const live = new Map<SignalingSocket, { touched(): void; dispose(): void }>();
   return {
     hasMaster: (channelArn) => sockets.has(`${channelArn}|master`),
     attach: (peer, socket) => {
       const key = keyOf(peer);
       const previous = sockets.get(key);
       sockets.set(key, socket);
-      previous?.close(1000, "Replaced by a new connection with the same client id");
-      let idle = setTimeout(
-        () => socket.close(1000, "Closed after a period of inactivity"),
-        lifetimes.idleMs,
+      if (previous !== undefined) {
+        live.get(previous)?.dispose();
+        previous.close(1000, "Replaced by a new connection with the same client id");
+      }
+      // the emulator forgets a socket as soon as it closes it, so a reconnect is never refused as a second master
+      const end = (code: number, reason: string) => {
+        dispose();
+        socket.close(code, reason);
+      };
+      let idle = timer(() => end(1000, "Closed after a period of inactivity"), idleMs);
+      const goAway = timer(
+        () => socket.send(JSON.stringify({ messageType: "GO_AWAY" })),
+        Math.max(0, maxMs - goAwayMs),
       );
+      const ending = timer(() => end(1000, "The connection reached its maximum duration"), maxMs);
       const touched = () => {
         clearTimeout(idle);
-        idle = setTimeout(() => socket.close(1000, "Closed after a period of inactivity"), lifetimes.idleMs);
+        idle = timer(() => end(1000, "Closed after a period of inactivity"), idleMs);
       };
-      activity.set(socket, touched);
-      const ending = setTimeout(() => {
-        socket.send(JSON.stringify({ messageType: "GO_AWAY", messagePayload: "" }));
-        socket.close(1000, "The connection reached its maximum duration");
-      }, lifetimes.maxMs);
-      return {
-        received: touched,
-        closed: () => {
-          clearTimeout(idle);
-          clearTimeout(ending);
-          activity.delete(socket);
-          if (sockets.get(key) === socket) sockets.delete(key);
-        },
+      const dispose = () => {
+        for (const handle of [idle, goAway, ending]) clearTimeout(handle);
+        live.delete(socket);
+        if (sockets.get(key) === socket) sockets.delete(key);
       };
+      live.set(socket, { touched, dispose });
+      return { received: touched, closed: dispose };
     },
     send: (peer, data) => {
       const socket = sockets.get(keyOf(peer));
       socket?.send(data);
-      if (socket !== undefined) activity.get(socket)?.();
+      if (socket !== undefined) live.get(socket)?.touched();
       return socket !== undefined;
     },
     closeAll: () => {
       const all = [...sockets.values()];
+      for (const socket of all) live.get(socket)?.dispose();
       sockets.clear();
       for (const socket of all) socket.close(1001, "Emulator closing");
     },

@@ -3,8 +3,8 @@
  * localhost, made at first start with @peculiar/x509 over Web Crypto and kept in a directory, so a client trusts the
  * CA once.
  */
-import { createHash, webcrypto } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID, webcrypto } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type * as X509 from "@peculiar/x509";
@@ -34,7 +34,8 @@ const SIGNING = { name: "ECDSA", hash: "SHA-256" };
 const DAY_MS = 86_400_000;
 
 /**
- * The emulator's TLS material in `dir`, made there at first use and reused afterwards.
+ * The emulator's TLS material in `dir`, made there at first use and reused while it is whole, signed by its CA
+ * and valid for more than a day; otherwise made again (a new CA, to be trusted again).
  *
  * @example
  * const tls = await localTls();
@@ -45,13 +46,37 @@ export async function localTls(dir: string = defaultTlsDir()): Promise<LocalTls>
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
-  if (!(existsSync(path("ca")) && existsSync(path("cert")) && existsSync(path("key")))) {
-    await issue(x509, dir, path);
+  if (!(await usable(x509, path))) {
+    rmSync(dir, { recursive: true, force: true });
+    // made beside the directory and renamed into place whole: a concurrent first start keeps whichever set won
+    const staging = `${dir}.${randomUUID()}`;
+    await issue(x509, staging, (name) => join(staging, FILES[name]));
+    try {
+      renameSync(staging, dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
   const cert = readFileSync(path("cert"), "utf8");
   const publicKey = new x509.X509Certificate(cert).publicKey.rawData;
   const spkiSha256 = createHash("sha256").update(new Uint8Array(publicKey)).digest("base64");
   return { cert, key: readFileSync(path("key"), "utf8"), caPath: path("ca"), spkiSha256 };
+}
+
+async function usable(x509: typeof X509, path: (name: keyof typeof FILES) => string): Promise<boolean> {
+  if (!(existsSync(path("ca")) && existsSync(path("cert")) && existsSync(path("key")))) return false;
+  try {
+    const ca = new x509.X509Certificate(readFileSync(path("ca"), "utf8"));
+    const server = new x509.X509Certificate(readFileSync(path("cert"), "utf8"));
+    const fresh =
+      server.notAfter.getTime() > Date.now() + DAY_MS && ca.notAfter.getTime() > Date.now() + DAY_MS;
+    return (
+      fresh &&
+      (await server.verify({ publicKey: ca.publicKey, signatureOnly: true }, webcrypto as unknown as Crypto))
+    );
+  } catch {
+    return false;
+  }
 }
 
 async function issue(

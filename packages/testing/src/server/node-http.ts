@@ -6,11 +6,14 @@ import { isEmulatorNetworkError } from "../emulator/network-error.ts";
  * Converts a Node request to a fetch `Request`, keeping the client's Host (it is signed) and raw headers.
  *
  * @example
- * const request = await toWebRequest(req, controller.signal);
+ * const request = await toWebRequest(req, "http", controller.signal);
  */
-export async function toWebRequest(req: IncomingMessage, signal?: AbortSignal): Promise<Request> {
-  // a TLS socket means https: the endpoints the emulator returns follow the request's scheme
-  const scheme = "encrypted" in req.socket && req.socket.encrypted === true ? "https" : "http";
+export async function toWebRequest(
+  req: IncomingMessage,
+  scheme: "http" | "https",
+  signal?: AbortSignal,
+): Promise<Request> {
+  // the endpoints the emulator returns follow the request's scheme, which the server knows (not every runtime's socket says)
   const url = new URL(req.url ?? "/", `${scheme}://${req.headers.host ?? "localhost"}`);
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
@@ -46,13 +49,14 @@ export async function serveRequest(
   emulator: Emulator,
   req: IncomingMessage,
   res: ServerResponse,
+  scheme: "http" | "https" = "http",
 ): Promise<void> {
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
   try {
-    await writeWebResponse(res, await emulator.fetch(await toWebRequest(req, controller.signal)));
+    await writeWebResponse(res, await emulator.fetch(await toWebRequest(req, scheme, controller.signal)));
   } catch (error) {
     if (isEmulatorNetworkError(error) || res.headersSent) {
       req.socket.destroy();

@@ -25,13 +25,14 @@ export async function serveUpgrade(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
+  scheme: "http" | "https" = "http",
 ): Promise<void> {
   socket.on("error", () => socket.destroy());
   if (req.headers.upgrade?.toLowerCase() !== "websocket") {
     socket.destroy();
     return;
   }
-  const upgrade = await emulator.connectSignaling(await toWebRequest(req));
+  const upgrade = await emulator.connectSignaling(await toWebRequest(req, scheme));
   if (!upgrade.ok) {
     await refuse(socket, upgrade.response);
     return;

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, it } from "vitest";
-import WebSocket from "ws";
+import { createServer } from "node:http";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
 import { presignConnect, signedPost } from "../../test/signing.ts";
+import type { Emulator } from "../emulator/create-emulator.ts";
 import type { SdpOfferMessage } from "../emulator/sdp-offer.ts";
 import { DEMO_CHANNELS, DEMO_NOW } from "../fixtures/demo-data.ts";
+import { serveUpgrade } from "./node-websocket.ts";
 import { type RunningEmulator, startEmulator } from "./start-emulator.ts";
 
 const { demoCamera } = DEMO_CHANNELS;
@@ -125,5 +128,38 @@ describe("close()", () => {
     await expect(hung).rejects.toThrow(TypeError);
     expect(await channel.closed).toBeGreaterThan(1000);
     expect(handles()).toBe(before);
+  });
+});
+
+describe("the Node host of signaling sockets", () => {
+  it("reports every message the client sends, and the close, to the emulator's connection", async ({
+    expect,
+  }) => {
+    const received = vi.fn();
+    const closed = vi.fn();
+    const emulator = {
+      connectSignaling: async () => ({
+        ok: true as const,
+        peer: { channelArn: demoCamera.arn, role: "master" as const },
+        accept: () => ({ received, closed }),
+      }),
+    } as unknown as Emulator;
+    const wss = new WebSocketServer({ noServer: true });
+    const server = createServer();
+    server.on("upgrade", (req, socket, head) => void serveUpgrade(emulator, wss, req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const client = await open(`ws://127.0.0.1:${port}/`);
+      client.socket.send("one");
+      client.socket.send("two");
+      await vi.waitFor(() => expect(received).toHaveBeenCalledTimes(2));
+      client.socket.close();
+      await vi.waitFor(() => expect(closed).toHaveBeenCalledTimes(1));
+    } finally {
+      wss.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

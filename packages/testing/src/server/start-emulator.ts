@@ -61,16 +61,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const scheme = tls === undefined ? "http" : "https";
   const server =
     tls === undefined
-      ? createServer((req, res) => void serveRequest(emulator, req, res))
+      ? createServer((req, res) => void serveRequest(emulator, req, res, scheme))
       : createTlsServer(
           { cert: tls.cert, key: tls.key },
-          (req, res) => void serveRequest(emulator, req, res),
+          (req, res) => void serveRequest(emulator, req, res, scheme),
         );
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  server.on("upgrade", (req, socket, head) => void serveUpgrade(emulator, wss, req, socket, head));
+  server.on("upgrade", (req, socket, head) => void serveUpgrade(emulator, wss, req, socket, head, scheme));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(error.code === "EADDRINUSE" ? new Error(`port ${port} on ${host} is already in use`) : error),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,5 +103,24 @@ describe("the emulator over TLS", () => {
     const again = await localTls(dir);
     expect(again).toEqual(tls);
     expect(tls.spkiSha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it("makes everything again when a file is damaged or the certificate is not its CA's", async ({
+    expect,
+  }) => {
+    const other = mkdtempSync(join(tmpdir(), "kvs-tls-other-"));
+    try {
+      const first = await localTls(other);
+      const firstCa = readFileSync(first.caPath, "utf8");
+      writeFileSync(join(other, "server.pem"), "-----BEGIN CERTIFICATE-----\ntruncated");
+      const remade = await localTls(other);
+      expect(remade.cert).not.toBe(first.cert);
+      expect(readFileSync(remade.caPath, "utf8")).not.toBe(firstCa);
+      // another CA's certificate beside this CA: not usable either
+      writeFileSync(join(other, "server.pem"), tls.cert);
+      expect((await localTls(other)).cert).not.toBe(tls.cert);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

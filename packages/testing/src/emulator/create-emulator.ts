@@ -75,17 +75,19 @@ const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(res
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? Date.now;
+  const faults = createFaultTable();
   const state: EmulatorState = {
     registry: createRegistry(options.dataSet ?? demoDataSet()),
     now,
     limits: createOperationLimits(),
     sockets: createSignalingSockets(options.signalingLifetimes),
     endpointOrigin: options.endpointOrigin,
+    dropsOffer: (path) => faults.dropsOffer(path),
   };
   const deps: EnvelopeDeps = {
     now,
     log: createCallLog(),
-    faults: createFaultTable(),
+    faults,
     hangs: createHangs(),
     sleep: options.sleep ?? timerSleep,
   };

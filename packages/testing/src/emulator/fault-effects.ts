@@ -84,6 +84,9 @@ export async function applyFaults(faults: readonly Fault[], context: FaultContex
         return { kind, response: awsErrorResponse(THROTTLED, context.plane) };
       case "server-error":
         return { kind, response: serverError(fault.status ?? 503, fault.body ?? "json", context.plane) };
+      case "drop-offer":
+        // never among a request's faults: the join route asks for it after answering
+        break;
     }
   }
   return { kind, response: undefined };

@@ -26,6 +26,7 @@ export function parseFaultSpec(input: unknown): FaultSpecResult {
     case "hang":
     case "reset":
     case "throttle":
+    case "drop-offer":
       return { ok: true, spec: { kind, ...where } };
     case "latency": {
       const ms = record.get("ms");
@@ -41,7 +42,7 @@ export function parseFaultSpec(input: unknown): FaultSpecResult {
       return { ok: true, spec: { kind, status, body, ...where } };
     }
     default:
-      return { ok: false, error: "kind must be latency, hang, server-error, reset or throttle" };
+      return { ok: false, error: "kind must be latency, hang, server-error, reset, throttle or drop-offer" };
   }
 }
 

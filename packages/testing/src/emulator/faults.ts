@@ -9,7 +9,9 @@ export type Fault =
   /** Drops the connection (the Node server destroys the socket; `fetch` rejects with a network error). */
   | { readonly kind: "reset" }
   /** 400 ClientLimitExceededException, as KVS throttles. */
-  | { readonly kind: "throttle" };
+  | { readonly kind: "throttle" }
+  /** A join still answers 200, but the storage session's SDP offer is never sent (a re-join loop's case). */
+  | { readonly kind: "drop-offer" };
 
 /** The kind of a fault. */
 export type FaultKind = Fault["kind"];
@@ -31,6 +33,8 @@ export interface FaultTable {
    * other matching fault, which decides the answer. Only these count against their `times`.
    */
   take(path: string): readonly Fault[];
+  /** Whether a join on `path` loses its SDP offer to an armed `drop-offer` (which then counts against its times). */
+  dropsOffer(path: string): boolean;
   clear(): void;
 }
 
@@ -57,6 +61,8 @@ export function createFaultTable(): FaultTable {
       const used: Armed[] = [];
       for (const entry of armed) {
         const { route, kind } = entry.spec;
+        // a dropped offer shapes no answer: only a join consults it, after answering
+        if (kind === "drop-offer") continue;
         if (route !== undefined && route !== "*" && route !== path) continue;
         used.push(entry);
         if (kind !== "latency") break;
@@ -64,6 +70,17 @@ export function createFaultTable(): FaultTable {
       for (const entry of used) entry.remaining -= 1;
       armed = armed.filter((entry) => entry.remaining > 0);
       return used.map(({ spec }) => spec);
+    },
+    dropsOffer: (path) => {
+      const entry = armed.find(
+        ({ spec }) =>
+          spec.kind === "drop-offer" &&
+          (spec.route === undefined || spec.route === "*" || spec.route === path),
+      );
+      if (entry === undefined) return false;
+      entry.remaining -= 1;
+      armed = armed.filter((candidate) => candidate.remaining > 0);
+      return true;
     },
     clear: () => {
       armed = [];

@@ -138,4 +138,35 @@ describe("SDP offer delivery", () => {
     const payload = JSON.parse(atob(message.messagePayload));
     expect(payload).toEqual({ type: "offer", sdp: expect.stringMatching(/^v=0\r\n/) });
   });
+
+  it("loses the next N offers to a drop-offer fault while joins still answer 200, then sends again", async ({
+    expect,
+  }) => {
+    const time = clock();
+    const emulator = createEmulator({ now: time.now });
+    const inbox: string[] = [];
+    const upgrade = await emulator.connectSignaling(
+      new Request(await presignConnect(ORIGIN, demoCamera.arn)),
+    );
+    if (!upgrade.ok) throw new Error("refused");
+    upgrade.accept({ send: (data) => inbox.push(data), close: () => {} });
+    const armed = await emulator.fetch(
+      new Request(`${ORIGIN}/_emulator/faults`, {
+        method: "POST",
+        body: JSON.stringify({ kind: "drop-offer", times: 2 }),
+      }),
+    );
+    expect(armed.status).toBe(201);
+    const join = async () => {
+      time.advance(600);
+      return (await emulator.fetch(await signedPost("/joinStorageSession", { channelArn: demoCamera.arn })))
+        .status;
+    };
+    // a discovery call does not consume it: only joins do
+    await emulator.fetch(await signedPost("/describeSignalingChannel", { ChannelName: demoCamera.name }));
+    expect([await join(), await join()]).toEqual([200, 200]);
+    expect(inbox).toEqual([]);
+    expect(await join()).toBe(200);
+    expect(inbox).toHaveLength(1);
+  });
 });

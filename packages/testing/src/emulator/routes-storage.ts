@@ -59,6 +59,6 @@ async function join(
     clientId === undefined
       ? { channelArn: channel.arn, role: "master" }
       : { channelArn: channel.arn, role: "viewer", clientId };
-  state.sockets.send(peer, sdpOfferMessage());
+  if (!state.dropsOffer(c.req.path)) state.sockets.send(peer, sdpOfferMessage());
   return new Response(null, { status: 200 });
 }

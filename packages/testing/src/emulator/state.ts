@@ -10,6 +10,8 @@ export interface EmulatorState {
   readonly sockets: SignalingSockets;
   /** Origin the returned endpoints point at; `undefined` means the incoming request's origin. */
   readonly endpointOrigin: string | undefined;
+  /** Whether a join on `path` loses its SDP offer to an injected `drop-offer` fault. */
+  readonly dropsOffer: (path: string) => boolean;
 }
 
 /** The per-request values the envelope hands to the routes (Hono bindings). */

@@ -118,7 +118,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const controls: AdminControls = {
     calls: () => deps.log.list(),
     clearCalls: () => deps.log.clear(),
-    inject: (fault) => deps.faults.inject(fault),
+    // the socket actions happen at once; every other fault is armed for the requests to come
+    inject: (fault) => {
+      if (fault.kind === "go-away") state.sockets.goAwayAll();
+      else if (fault.kind === "idle-close") state.sockets.closeIdleAll();
+      else deps.faults.inject(fault);
+    },
     clearFaults: () => deps.faults.clear(),
     reset: () => {
       deps.log.clear();

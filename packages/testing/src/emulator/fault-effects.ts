@@ -85,7 +85,9 @@ export async function applyFaults(faults: readonly Fault[], context: FaultContex
       case "server-error":
         return { kind, response: serverError(fault.status ?? 503, fault.body ?? "json", context.plane) };
       case "drop-offer":
-        // never among a request's faults: the join route asks for it after answering
+      case "go-away":
+      case "idle-close":
+        // never among a request's faults: a join asks for the first after answering, the others act at once
         break;
     }
   }

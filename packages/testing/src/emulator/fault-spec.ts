@@ -27,6 +27,8 @@ export function parseFaultSpec(input: unknown): FaultSpecResult {
     case "reset":
     case "throttle":
     case "drop-offer":
+    case "go-away":
+    case "idle-close":
       return { ok: true, spec: { kind, ...where } };
     case "latency": {
       const ms = record.get("ms");
@@ -42,7 +44,10 @@ export function parseFaultSpec(input: unknown): FaultSpecResult {
       return { ok: true, spec: { kind, status, body, ...where } };
     }
     default:
-      return { ok: false, error: "kind must be latency, hang, server-error, reset, throttle or drop-offer" };
+      return {
+        ok: false,
+        error: "kind must be latency, hang, server-error, reset, throttle, drop-offer, go-away or idle-close",
+      };
   }
 }
 

@@ -11,7 +11,11 @@ export type Fault =
   /** 400 ClientLimitExceededException, as KVS throttles. */
   | { readonly kind: "throttle" }
   /** A join still answers 200, but the storage session's SDP offer is never sent (a re-join loop's case). */
-  | { readonly kind: "drop-offer" };
+  | { readonly kind: "drop-offer" }
+  /** At once: every connected signaling socket is sent `GO_AWAY`, and closed when its grace (`goAwayMs`) ends. */
+  | { readonly kind: "go-away" }
+  /** At once: every connected signaling socket is closed as KVS closes an idle one. */
+  | { readonly kind: "idle-close" };
 
 /** The kind of a fault. */
 export type FaultKind = Fault["kind"];
@@ -61,8 +65,8 @@ export function createFaultTable(): FaultTable {
       const used: Armed[] = [];
       for (const entry of armed) {
         const { route, kind } = entry.spec;
-        // a dropped offer shapes no answer: only a join consults it, after answering
-        if (kind === "drop-offer") continue;
+        // a dropped offer shapes no answer: only a join consults it, after answering; socket actions are never armed
+        if (kind === "drop-offer" || kind === "go-away" || kind === "idle-close") continue;
         if (route !== undefined && route !== "*" && route !== path) continue;
         used.push(entry);
         if (kind !== "latency") break;

@@ -175,4 +175,46 @@ describe("signaling connects and lifetimes, as KVS limits them", () => {
       vi.useRealTimers();
     }
   });
+
+  it("sends GO_AWAY to every connection at once on a go-away fault, and closes them all on idle-close", async ({
+    expect,
+  }) => {
+    vi.useFakeTimers();
+    try {
+      const emulator = createEmulator({
+        now: () => DEMO_NOW,
+        signalingLifetimes: { idleMs: 60_000, maxMs: 600_000, goAwayMs: 500 },
+      });
+      const open = async (clientId: string) => {
+        const upgrade = await emulator.connectSignaling(
+          new Request(await presignConnect(ORIGIN, demoCamera.arn, { clientId })),
+        );
+        if (!upgrade.ok) throw new Error("refused");
+        const sent: string[] = [];
+        const socket = { ...silentSocket(), send: (data: string) => void sent.push(data) };
+        upgrade.accept(socket);
+        return { socket, sent };
+      };
+      const fault = (kind: string) =>
+        emulator.fetch(
+          new Request(`${ORIGIN}/_emulator/faults`, { method: "POST", body: JSON.stringify({ kind }) }),
+        );
+      const [a, b] = [await open("a"), await open("b")];
+      expect((await fault("go-away")).status).toBe(201);
+      expect([a.sent, b.sent]).toEqual([
+        [JSON.stringify({ messageType: "GO_AWAY" })],
+        [JSON.stringify({ messageType: "GO_AWAY" })],
+      ]);
+      vi.advanceTimersByTime(499);
+      expect(a.socket.closedWith()).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      expect([a.socket.closedWith(), b.socket.closedWith()]).toEqual([1000, 1000]);
+      const c = await open("c");
+      expect((await fault("idle-close")).status).toBe(201);
+      expect(c.socket.closedWith()).toBe(1000);
+      expect(c.sent).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

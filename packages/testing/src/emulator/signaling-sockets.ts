@@ -53,6 +53,10 @@ export interface SignalingSockets {
   attach(peer: SignalingPeer, socket: SignalingSocket): AttachedSocket;
   /** Sends to the peer's socket; `false` if that peer is not connected. */
   send(peer: SignalingPeer, data: string): boolean;
+  /** Sends every connected socket `GO_AWAY` now, and closes it when its grace ends. */
+  goAwayAll(): void;
+  /** Closes every connected socket now, as an idle one is closed. */
+  closeIdleAll(): void;
   closeAll(): void;
 }
 
@@ -77,8 +81,11 @@ export function createSignalingSockets(
       throw new RangeError("invalid signaling lifetimes");
   }
   const sockets = new Map<string, SignalingSocket>();
-  // per socket: what a message either way does (starts its idle time again), and what ends its timers
-  const live = new Map<SignalingSocket, { touched(): void; dispose(): void }>();
+  // per socket: what a message either way does (starts its idle time again), what ends its timers, and its endings
+  const live = new Map<
+    SignalingSocket,
+    { touched(): void; dispose(): void; goAway(): void; idleClose(): void }
+  >();
   return {
     hasMaster: (channelArn) => sockets.has(`${channelArn}|master`),
     attach: (peer, socket) => {
@@ -99,7 +106,7 @@ export function createSignalingSockets(
         () => socket.send(JSON.stringify({ messageType: "GO_AWAY" })),
         Math.max(0, maxMs - goAwayMs),
       );
-      const ending = timer(() => end(1000, "The connection reached its maximum duration"), maxMs);
+      let ending = timer(() => end(1000, "The connection reached its maximum duration"), maxMs);
       const touched = () => {
         clearTimeout(idle);
         idle = timer(() => end(1000, "Closed after a period of inactivity"), idleMs);
@@ -109,7 +116,14 @@ export function createSignalingSockets(
         live.delete(socket);
         if (sockets.get(key) === socket) sockets.delete(key);
       };
-      live.set(socket, { touched, dispose });
+      const idleClose = () => end(1000, "Closed after a period of inactivity");
+      const goAwayNow = () => {
+        socket.send(JSON.stringify({ messageType: "GO_AWAY" }));
+        clearTimeout(goAway);
+        clearTimeout(ending);
+        ending = timer(() => end(1000, "The connection reached its maximum duration"), goAwayMs);
+      };
+      live.set(socket, { touched, dispose, goAway: goAwayNow, idleClose });
       return { received: touched, closed: dispose };
     },
     send: (peer, data) => {
@@ -117,6 +131,12 @@ export function createSignalingSockets(
       socket?.send(data);
       if (socket !== undefined) live.get(socket)?.touched();
       return socket !== undefined;
+    },
+    goAwayAll: () => {
+      for (const entry of [...live.values()]) entry.goAway();
+    },
+    closeIdleAll: () => {
+      for (const entry of [...live.values()]) entry.idleClose();
     },
     closeAll: () => {
       const all = [...sockets.values()];

@@ -16,6 +16,17 @@ function silentSocket(): SignalingSocket & { readonly closedWith: () => number |
   };
 }
 
+// a viewer connected to the demo camera, with what it was sent and its connection's hooks
+async function openViewer(emulator: ReturnType<typeof createEmulator>, clientId: string) {
+  const upgrade = await emulator.connectSignaling(
+    new Request(await presignConnect(ORIGIN, demoCamera.arn, { clientId })),
+  );
+  if (!upgrade.ok) throw new Error("refused");
+  const sent: string[] = [];
+  const socket = { ...silentSocket(), send: (data: string) => void sent.push(data) };
+  return { socket, sent, connection: upgrade.accept(socket) };
+}
+
 async function connect(url: string, now = DEMO_NOW) {
   return createEmulator({ now: () => now }).connectSignaling(new Request(url));
 }
@@ -134,15 +145,7 @@ describe("signaling connects and lifetimes, as KVS limits them", () => {
         now: () => DEMO_NOW,
         signalingLifetimes: { idleMs: 1000, maxMs: 5000, goAwayMs: 500 },
       });
-      const open = async (clientId: string) => {
-        const upgrade = await emulator.connectSignaling(
-          new Request(await presignConnect(ORIGIN, demoCamera.arn, { clientId })),
-        );
-        if (!upgrade.ok) throw new Error("refused");
-        const sent: string[] = [];
-        const socket = { ...silentSocket(), send: (data: string) => void sent.push(data) };
-        return { socket, sent, connection: upgrade.accept(socket) };
-      };
+      const open = (clientId: string) => openViewer(emulator, clientId);
       const idle = await open("idle");
       const chatty = await open("chatty");
       vi.advanceTimersByTime(999);
@@ -185,16 +188,7 @@ describe("signaling connects and lifetimes, as KVS limits them", () => {
         now: () => DEMO_NOW,
         signalingLifetimes: { idleMs: 60_000, maxMs: 600_000, goAwayMs: 500 },
       });
-      const open = async (clientId: string) => {
-        const upgrade = await emulator.connectSignaling(
-          new Request(await presignConnect(ORIGIN, demoCamera.arn, { clientId })),
-        );
-        if (!upgrade.ok) throw new Error("refused");
-        const sent: string[] = [];
-        const socket = { ...silentSocket(), send: (data: string) => void sent.push(data) };
-        upgrade.accept(socket);
-        return { socket, sent };
-      };
+      const open = (clientId: string) => openViewer(emulator, clientId);
       const fault = (kind: string) =>
         emulator.fetch(
           new Request(`${ORIGIN}/_emulator/faults`, { method: "POST", body: JSON.stringify({ kind }) }),

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, it, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
-import { brokenLimiter } from "../../test/support/limiters.ts";
+import { brokenLimiter, countingLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
 import type { Env } from "../env.ts";
@@ -153,21 +153,10 @@ describe("per-account cap", () => {
 });
 
 describe("refusals known in the isolate", () => {
-  const counting = () => {
-    const asked: string[] = [];
-    const namespace = {
-      getByName: (name: string) => {
-        asked.push(name);
-        return env.LIMITER.getByName(name);
-      },
-    } as unknown as DurableObjectNamespace<RateLimiter>;
-    return { asked, namespace };
-  };
-
   it("answers a full channel's repeats here until its window has room, then asks again", async ({
     expect,
   }) => {
-    const { asked, namespace } = counting();
+    const { asked, namespace } = countingLimiter();
     const bindings = testEnv({ LIMITER: namespace });
     expect(await statuses([join(bindings), join(bindings), join(bindings)])).toEqual([200, 200, 429]);
     const before = asked.length;
@@ -182,7 +171,7 @@ describe("refusals known in the isolate", () => {
   });
 
   it("answers a borrowing tenant's repeats here, and still asks for another tenant", async ({ expect }) => {
-    const { asked, namespace } = counting();
+    const { asked, namespace } = countingLimiter();
     const bindings = testEnv({ LIMITER: namespace, ACCOUNT_JOIN_LIMIT_PER_SECOND: "10" });
     const other = await putTenant(env, "other", {
       channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "other-*" }],
@@ -208,21 +197,10 @@ describe("refusals known in the isolate", () => {
 });
 
 describe("refusals known in the isolate: what they never cover", () => {
-  const counting = () => {
-    const asked: string[] = [];
-    const namespace = {
-      getByName: (name: string) => {
-        asked.push(name);
-        return env.LIMITER.getByName(name);
-      },
-    } as unknown as DurableObjectNamespace<RateLimiter>;
-    return { asked, namespace };
-  };
-
   it("another channel, or the same channel under another tenant's quota, still asks the object", async ({
     expect,
   }) => {
-    const { asked, namespace } = counting();
+    const { asked, namespace } = countingLimiter();
     const bindings = testEnv({ LIMITER: namespace, JOIN_LIMIT_PER_SECOND: "3" });
     expect(count(await statuses(Array.from({ length: 4 }, () => join(bindings))), 200)).toBe(3);
     const before = asked.length;
@@ -234,7 +212,7 @@ describe("refusals known in the isolate: what they never cover", () => {
   });
 
   it("a tenant refused within its share asks the object again at once", async ({ expect }) => {
-    const { asked, namespace } = counting();
+    const { asked, namespace } = countingLimiter();
     const bindings = testEnv({ LIMITER: namespace, ACCOUNT_JOIN_LIMIT_PER_SECOND: "10" });
     for (let i = 0; i < 12; i++) await join(bindings, arnIn("us-west-2", `demo-camera-${i}`));
     const other = await putTenant(env, "other", {

@@ -2,9 +2,9 @@ import { env } from "cloudflare:test";
 import { beforeEach, describe, it, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
+import { countingLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
 import { post, testEnv } from "../../test/support/worker.ts";
-import type { RateLimiter } from "../limiter/rate-limiter.ts";
 import { hashSecret } from "./tenant-record.ts";
 
 // a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
@@ -263,14 +263,8 @@ describe("authentication failure budget", () => {
   it("spends no limiter call on anything that succeeds, one on each failure, for its own address", async ({
     expect,
   }) => {
-    const asked: string[] = [];
-    const counting = {
-      getByName: (name: string) => {
-        asked.push(name);
-        return env.LIMITER.getByName(name);
-      },
-    } as unknown as DurableObjectNamespace<RateLimiter>;
-    const watched = testEnv({ LIMITER: counting, AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
+    const { asked, namespace } = countingLimiter();
+    const watched = testEnv({ LIMITER: namespace, AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
     const fresh = await putTenant(env, "fresh");
     const send = (bearer: string) =>
       post(

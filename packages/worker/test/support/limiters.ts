@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import type { RateLimiter } from "../../src/limiter/rate-limiter.ts";
 
 type Mode = "throw" | "hang" | "overloaded" | "retryable";
@@ -23,4 +24,16 @@ export function brokenLimiter(mode: Mode): {
     },
   };
   return { namespace: namespace as unknown as DurableObjectNamespace<RateLimiter>, stubs: () => stubs };
+}
+
+/** The real `LIMITER` binding, recording the name of every object asked for. */
+export function countingLimiter(): { asked: string[]; namespace: DurableObjectNamespace<RateLimiter> } {
+  const asked: string[] = [];
+  const namespace = {
+    getByName: (name: string) => {
+      asked.push(name);
+      return env.LIMITER.getByName(name);
+    },
+  } as unknown as DurableObjectNamespace<RateLimiter>;
+  return { asked, namespace };
 }

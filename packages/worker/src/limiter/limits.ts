@@ -108,8 +108,11 @@ const knownRefusals = new WeakMap<Config, KnownRefusals>();
 type KnownRefusals = BoundedCache<string, { verdict: RateLimitVerdict; untilMs: number }>;
 
 function knownRefusalsOf(config: Config): KnownRefusals {
-  const known = knownRefusals.get(config) ?? new BoundedCache(4096);
-  knownRefusals.set(config, known);
+  let known = knownRefusals.get(config);
+  if (known === undefined) {
+    known = new BoundedCache(4096);
+    knownRefusals.set(config, known);
+  }
   return known;
 }
 

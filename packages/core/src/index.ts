@@ -27,4 +27,17 @@ export { isClientId, isRegion, partitionOf } from "./model/rules.ts";
 export type { PresignOptions, SignedRequest, SignOptions } from "./signing/sign.ts";
 export { presignUrl, signRequest } from "./signing/sign.ts";
 export type { SignableRequest } from "./signing/sigv4.ts";
+export type { StorageSessionOptions } from "./storage-session/open-storage-session.ts";
+export { openStorageSession } from "./storage-session/open-storage-session.ts";
+export type { ProxyToken, RtcIceServer } from "./storage-session/session-access.ts";
+export { rtcIceServers } from "./storage-session/session-access.ts";
+export type { SessionEvents, StorageSession } from "./storage-session/session-events.ts";
+export { StorageSessionEvent } from "./storage-session/session-events.ts";
+export type { WebSocketConstructor, WebSocketLike } from "./storage-session/signaling-connection.ts";
+export type {
+  IceCandidate,
+  SendOptions,
+  SessionDescription,
+  StatusResponse,
+} from "./storage-session/signaling-messages.ts";
 export { BoundedCache } from "./utils/bounded-cache.ts";

@@ -3,6 +3,7 @@
 /** Every `KvsError.code`: AWS codes as AWS spells them, plus the client's own transport codes. */
 export type KvsErrorCode =
   | "AccessDeniedException"
+  | "NotAuthorizedException"
   | "ClientLimitExceededException"
   | "ViewerLimitExceeded"
   | "InvalidArgumentException"
@@ -49,6 +50,8 @@ const transient = (status: number): ErrorTraits => ({
 /** Default traits per code; `UnknownError` is refined from the HTTP status at parse time. */
 export const ERROR_TRAITS: Readonly<Record<KvsErrorCode, ErrorTraits>> = {
   AccessDeniedException: clientError(403),
+  // the proxy's answer to a missing or invalid tenant key or device token
+  NotAuthorizedException: clientError(401),
   ClientLimitExceededException: throttled,
   // the session's viewer cap: waiting does not free a slot, so retrying only burns quota
   ViewerLimitExceeded: clientError(400),

@@ -1,7 +1,7 @@
 /** @module Client options, checked once at construction. */
 import { type Credentials, type CredentialsInput, credentialSource } from "../credentials.ts";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
-import { integerIn, isRegion, partitionOf, REGION_RULE } from "../model/rules.ts";
+import { awsDomainOf, integerIn, isRegion, REGION_RULE } from "../model/rules.ts";
 
 /** Receives the client's diagnostic events; never given credentials, signatures or tokens. */
 export interface Logger {
@@ -79,9 +79,7 @@ export function resolveOptions(options: ClientOptions, runtime: ClientRuntime): 
     controlPlane:
       typeof cp === "function"
         ? cp
-        : (r: string) =>
-            fixedControlPlane ??
-            `https://kinesisvideo.${r}.amazonaws.com${partitionOf(r) === "aws-cn" ? ".cn" : ""}`,
+        : (r: string) => fixedControlPlane ?? `https://kinesisvideo.${r}.${awsDomainOf(r)}`,
     isTrustedEndpoint: options.isTrustedEndpoint,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     maxAttempts: integerIn(issues, options, "maxAttempts", 1, 10, 3),

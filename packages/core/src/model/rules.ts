@@ -47,6 +47,11 @@ export function partitionOf(region: string): string {
   return PARTITIONS.find(([, prefix]) => region.startsWith(prefix))?.[0] ?? "aws";
 }
 
+/** The DNS suffix of the region's AWS endpoints: `amazonaws.com.cn` in China, `amazonaws.com` elsewhere. */
+export function awsDomainOf(region: string): string {
+  return partitionOf(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
 // an ARN whose partition is its region's: one alternative per partition, and `aws` for no other partition's prefix
 const PARTITION_OF_REGION = new RegExp(
   `^arn:(?:${PARTITIONS.map(([partition, prefix]) => `${partition}:kinesisvideo:${prefix}`).join("|")}|aws:kinesisvideo:(?!${PARTITIONS.map(([, prefix]) => prefix).join("|")}))`,

@@ -6,15 +6,15 @@ import { createClient } from "../client/create-client.ts";
 import { type CredentialsInput, credentialSource } from "../credentials.ts";
 import { KvsError } from "../errors/kvs-error.ts";
 import { parseAwsError, requestIdOf } from "../errors/parse-aws-error.ts";
-import { partitionOf } from "../model/rules.ts";
+import { awsDomainOf } from "../model/rules.ts";
 import { presignUrl } from "../signing/sign.ts";
 import { isObject, parseJsonObject } from "../utils/json.ts";
 
 /** An ICE server as `RTCPeerConnection` takes it. */
 export interface RtcIceServer {
-  readonly urls: readonly string[];
-  readonly username?: string;
-  readonly credential?: string;
+  urls: string[];
+  username?: string;
+  credential?: string;
 }
 
 /** The participant a session acts as. */
@@ -50,9 +50,8 @@ export function rtcIceServers(
     readonly password: string;
   }[],
 ): RtcIceServer[] {
-  const suffix = partitionOf(region) === "aws-cn" ? ".cn" : "";
   return [
-    { urls: [`stun:stun.kinesisvideo.${region}.amazonaws.com${suffix}:443`] },
+    { urls: [`stun:stun.kinesisvideo.${region}.${awsDomainOf(region)}:443`] },
     ...servers.map((server) => ({
       urls: [...server.uris],
       username: server.username,

@@ -24,17 +24,19 @@ export interface SessionEvents {
 
 /** The event a storage session dispatches; its `detail` depends on its type. */
 export class StorageSessionEvent<K extends keyof SessionEvents = keyof SessionEvents> extends Event {
-  override readonly type: K;
   readonly detail: SessionEvents[K];
 
   constructor(type: K, detail: SessionEvents[K]) {
     super(type);
-    this.type = type;
     this.detail = detail;
   }
 }
 
 type Listener<K extends keyof SessionEvents> = (event: StorageSessionEvent<K>) => void;
+// as the runtime's EventTarget spells them (DOM and Workers types name them differently)
+type AnyListener = Parameters<EventTarget["addEventListener"]>[1];
+type AddOptions = Parameters<EventTarget["addEventListener"]>[2];
+type RemoveOptions = Parameters<EventTarget["removeEventListener"]>[2];
 
 /** A participant's storage session, from `openStorageSession`. */
 export interface StorageSession extends EventTarget {
@@ -53,24 +55,12 @@ export interface StorageSession extends EventTarget {
   rejoin(): void;
   /** Stops joining, closes signaling, and rejects pending `nextOffer()` calls with an `AbortError`. */
   close(): Promise<void>;
-  addEventListener<K extends keyof SessionEvents>(
-    type: K,
-    listener: Listener<K>,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
+  addEventListener<K extends keyof SessionEvents>(type: K, listener: Listener<K>, options?: AddOptions): void;
+  addEventListener(type: string, listener: AnyListener, options?: AddOptions): void;
   removeEventListener<K extends keyof SessionEvents>(
     type: K,
     listener: Listener<K>,
-    options?: boolean | EventListenerOptions,
+    options?: RemoveOptions,
   ): void;
-  removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
+  removeEventListener(type: string, listener: AnyListener, options?: RemoveOptions): void;
 }

@@ -52,6 +52,19 @@ describe("openStorageSession: signaling", () => {
     await session.close();
   });
 
+  it("joins again for a rejoin asked while signaling reconnects", async () => {
+    const { access, joinsAtMs } = scriptedAccess("offer", "offer");
+    const { session, events } = open(access);
+    await session.nextOffer();
+    FakeWebSocket.latest.receive({ messageType: "GO_AWAY" });
+    session.rejoin();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await session.nextOffer()).toHaveProperty("sdp", "v=0\r\ns=2\r\n");
+    expect(joinsAtMs).toHaveLength(2);
+    expect(events.at(-1)).toEqual({ type: "join", detail: { attempt: 1, reason: "rejoin" } });
+    await session.close();
+  });
+
   it("reconnects when KVS closes an idle connection, and joins again if the offer had not come yet", async () => {
     const { access, joinsAtMs } = scriptedAccess("silence", "offer");
     const { session, events } = open(access);
@@ -91,6 +104,21 @@ describe("openStorageSession: signaling", () => {
     await offer;
     expect(connectsAtMs).toHaveLength(3);
     await session.close();
+
+    // the URL is presigned: a failure names its host, never its signature or credential scope
+    const refusedConnects = FakeWebSocket.opened.slice(0, 2).map((socket) => socket.url);
+    expect(refusedConnects).toHaveLength(2);
+    FakeWebSocket.refuseNext = 5;
+    const secretUrl = "wss://signaling.test/?X-Amz-Credential=AKIASECRET&X-Amz-Signature=feedface";
+    const flapping = open({
+      connect: async () => ({ signalingUrl: secretUrl, iceServers: [] }),
+      join: async () => {},
+    });
+    const failure = flapping.session.nextOffer().catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(String(await failure)).toBe(
+      "NetworkError: The signaling connection to signaling.test was refused or lost (1006)",
+    );
 
     const denied = new KvsError("AccessDeniedException", { message: "no" });
     const refused = open({ connect: () => Promise.reject(denied), join: async () => {} });

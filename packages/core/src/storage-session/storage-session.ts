@@ -50,6 +50,9 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   #iceServers: readonly RtcIceServer[] = [];
   #offersSeen = 0;
   #rejoinAsked = false;
+  // from a join until an offer arrives; a rejoin asked meanwhile is already being served
+  #awaitingOffer = true;
+  #offerAtMs = 0;
   #recentJoinsMs: number[] = [];
   #wake: (() => void) | undefined;
 
@@ -72,17 +75,17 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   override addEventListener(
     type: string,
     listener: ((event: never) => void) | EventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    options?: Parameters<EventTarget["addEventListener"]>[2],
   ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+    if (listener !== null) super.addEventListener(type, listener as EventListener, options);
   }
 
   override removeEventListener(
     type: string,
     listener: ((event: never) => void) | EventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    options?: Parameters<EventTarget["removeEventListener"]>[2],
   ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+    if (listener !== null) super.removeEventListener(type, listener as EventListener, options);
   }
 
   get iceServers(): readonly RtcIceServer[] {
@@ -107,6 +110,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   }
 
   rejoin(): void {
+    if (this.#awaitingOffer) return;
     this.#rejoinAsked = true;
     this.#wake?.();
   }
@@ -137,6 +141,8 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   #received(message: SignalingMessage): void {
     if (message.kind === "offer") {
       this.#offersSeen++;
+      this.#awaitingOffer = false;
+      this.#offerAtMs = this.#runtime.now();
       // an offer nobody took yet is stale once a newer one arrives
       const waiter = this.#waiting.shift();
       if (waiter === undefined) this.#offer = message.offer;
@@ -187,21 +193,22 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   async #run(): Promise<void> {
     const { offerTimeoutMs, maxJoinAttempts } = this.#settings;
     let reason: JoinReason = "start";
-    let needsOffer = true;
     let joinsWithoutOffer = 0;
-    let offerAtMs = 0;
     for (let shortLived = 0; ; ) {
       const connection = await this.#connect();
       this.#connection = connection;
       while (connection.end === undefined) {
-        if (!needsOffer) {
-          await this.#pause(offerAtMs + MEDIA_SESSION_MAX_MS - this.#runtime.now());
-          if (connection.end !== undefined) break;
-          if (this.#rejoinAsked || this.#runtime.now() >= offerAtMs + MEDIA_SESSION_MAX_MS) {
-            reason = this.#rejoinAsked ? "rejoin" : "session-ended";
-            this.#rejoinAsked = false;
-            needsOffer = true;
+        if (!this.#awaitingOffer) {
+          joinsWithoutOffer = 0;
+          const endsAtMs = this.#offerAtMs + MEDIA_SESSION_MAX_MS;
+          // a rejoin asked while signaling reconnected finds the loop here, not paused
+          if (!this.#rejoinAsked && this.#runtime.now() < endsAtMs) {
+            await this.#pause(endsAtMs - this.#runtime.now());
+            continue;
           }
+          reason = this.#rejoinAsked ? "rejoin" : "session-ended";
+          this.#rejoinAsked = false;
+          this.#awaitingOffer = true;
           continue;
         }
         if (joinsWithoutOffer >= maxJoinAttempts) {
@@ -232,12 +239,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
         while (this.#offersSeen === seen && connection.end === undefined && this.#runtime.now() < deadline) {
           await this.#pause(deadline - this.#runtime.now());
         }
-        if (this.#offersSeen !== seen) {
-          needsOffer = false;
-          joinsWithoutOffer = 0;
-          offerAtMs = this.#runtime.now();
-          this.#rejoinAsked = false;
-        } else if (reason === "no-offer" && connection.end === undefined) {
+        if (this.#offersSeen === seen && reason === "no-offer" && connection.end === undefined) {
           // full jitter on top of the offer timeout, so a fleet that started together drifts apart
           await this.#pause(Math.floor(this.#runtime.random() * offerTimeoutMs * 0.5));
         }
@@ -254,7 +256,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
         "reconnect",
         end.reason === "closed" ? { reason: "closed", code: end.code } : { reason: end.reason },
       );
-      if (needsOffer) reason = "reconnect";
+      if (this.#awaitingOffer) reason = "reconnect";
       if (shortLived > 0)
         await this.#pause(backoffMs(shortLived, { throttling: false }, this.#runtime.random));
     }

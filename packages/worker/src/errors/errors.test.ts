@@ -205,6 +205,7 @@ describe("the errors module, unit by unit", () => {
       RequestTimeoutException: "upstream-timeout",
       AbortError: "upstream-timeout",
       AccessDeniedException: "upstream-failed",
+      NotAuthorizedException: "upstream-failed",
       InvalidSignatureException: "upstream-failed",
       UnrecognizedClientException: "upstream-failed",
       ExpiredTokenException: "upstream-failed",

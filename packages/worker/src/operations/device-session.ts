@@ -2,12 +2,12 @@
  * @module `POST /v1/device-session`: everything a credential-less device needs before its join — a presigned
  * `ConnectAsMaster`/`ConnectAsViewer` URL for the channel's WSS endpoint and the channel's ICE servers.
  */
-import { isClientId, presignUrl } from "@kvs-webrtc-storage/core";
+import { isClientId, presignUrl, rtcIceServers } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result, upstreamFailure } from "../errors/errors.ts";
 import { ROLES } from "../tenant-auth/tenant-record.ts";
-import { iceServerCacheFor, toRtcIceServers } from "../upstream/ice-server-cache.ts";
+import { cachedIceServers } from "../upstream/ice-server-cache.ts";
 import { kvsClientFor, operatorCredentials } from "../upstream/kvs-clients.ts";
 import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
@@ -57,12 +57,12 @@ async function forward(config: Config, input: OperationInput): Promise<Forwarded
         expiresIn,
         date: new Date(nowMs),
       }),
-      iceServerCacheFor(client).get(channel.arn, role, signal, nowMs),
+      cachedIceServers(client, channel.arn, role, signal, nowMs),
     ]);
     const expiresAtMs = Math.min(nowMs + expiresIn * 1000, ice.expiresAtMs ?? Infinity);
     const body = {
       signalingUrl: signalingUrl.toString(),
-      iceServers: toRtcIceServers(channel.region, ice.servers),
+      iceServers: rtcIceServers(channel.region, ice.servers),
       expiresAt: new Date(expiresAtMs).toISOString(),
     };
     // it carries short-lived credentials

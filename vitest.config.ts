@@ -82,7 +82,12 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: wranglerConfig },
             // The emulator runs in Node (global setup); the Worker under test reaches it over loopback.
-            miniflare: { bindings: { TEST_EMULATOR_ORIGIN: inject<string>("emulatorOrigin") } },
+            miniflare: {
+              bindings: {
+                TEST_EMULATOR_ORIGIN: inject<string>("emulatorOrigin"),
+                TEST_SESSION_EMULATOR_ORIGIN: inject<string>("sessionEmulatorOrigin"),
+              },
+            },
           })),
         ],
         test: {

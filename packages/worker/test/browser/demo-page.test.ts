@@ -4,13 +4,17 @@
  * the storage session's SDP offer; from an origin no tenant allows, CORS stops the page and nothing goes upstream.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEMO_TENANT_KEY } from "@kvs-webrtc-storage/testing/fixtures";
 import chromium from "@sparticuz/chromium";
+import { build } from "esbuild";
 import { type Browser, type Page, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/local-stack.ts";
+import type { CheckResult } from "../session/session-checks.ts";
 
 // made for serverless screenshots, these would let every CORS check pass for nothing (and one process per page)
 const DROPPED_ARGS = ["--disable-web-security", "--allow-running-insecure-content", "--single-process"];
@@ -90,5 +94,71 @@ describe("the browser demo in Chromium", () => {
     expect(console.join("\n")).toContain("has been blocked by CORS policy");
     expect(stack.emulator.calls().slice(before)).toEqual([]);
     await page.close();
+  });
+});
+
+// a page on its own origin running core's openStorageSession, and its backend minting tokens with the tenant key
+async function startSessionPage(): Promise<{ server: Server; url: string }> {
+  const bundled = await build({
+    entryPoints: [join(import.meta.dirname, "session-page.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    conditions: ["@kvs-webrtc-storage/source"],
+    write: false,
+  });
+  const script = bundled.outputFiles[0]?.text ?? "";
+  const server = createHttpServer((request, response) => {
+    if (request.method === "POST" && request.url === "/token") {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk));
+      request.on("end", async () => {
+        const minted = await fetch(`${stack.proxyUrl}/v1/tokens`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${DEMO_TENANT_KEY}`, "content-type": "application/json" },
+          body: JSON.stringify({ ...JSON.parse(body), ttlSeconds: 300 }),
+        });
+        response.writeHead(minted.status, { "content-type": "application/json" }).end(await minted.text());
+      });
+      return;
+    }
+    const isScript = request.url === "/session.js";
+    response.writeHead(200, { "content-type": isScript ? "text/javascript" : "text/html" });
+    response.end(isScript ? script : '<!doctype html><script type="module" src="/session.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    server,
+    url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`,
+  };
+}
+
+describe("core's openStorageSession in Chromium", () => {
+  it("passes every storage-session check, directly and through the proxy, with web security on", async ({
+    expect,
+  }) => {
+    const { server, url } = await startSessionPage();
+    try {
+      const tab = await browser.newPage();
+      const logged: string[] = [];
+      tab.on("console", (message) => logged.push(message.text()));
+      const query = new URLSearchParams({ emulator: stack.emulator.url, proxy: stack.proxyUrl });
+      await tab.goto(`${url}/?${query}`);
+      await tab.waitForFunction(() => Reflect.has(globalThis, "sessionResults"), undefined, {
+        timeout: 90_000,
+      });
+      const results = (await tab.evaluate(() => Reflect.get(globalThis, "sessionResults"))) as CheckResult[];
+      expect(
+        results.filter((result) => result.error !== undefined),
+        logged.join("\n"),
+      ).toEqual([]);
+      expect(results).toHaveLength(10);
+      await tab.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -106,9 +106,10 @@ export function openStorageSessionWithRuntime(
  *
  * @example
  * const session = openStorageSession({ channelArn, role: "MASTER", proxy: { origin, token } });
+ * const offer = await session.nextOffer();
  * const peer = new RTCPeerConnection({ iceServers: [...session.iceServers] });
- * await peer.setRemoteDescription(await session.nextOffer());
  * session.addEventListener("icecandidate", (event) => peer.addIceCandidate(event.detail));
+ * await peer.setRemoteDescription(offer);
  * peer.onicecandidate = ({ candidate }) => candidate && session.sendIceCandidate(candidate);
  * await peer.setLocalDescription(await peer.createAnswer());
  * session.sendAnswer(peer.localDescription!);

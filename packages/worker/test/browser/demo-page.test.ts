@@ -154,7 +154,7 @@ describe("core's openStorageSession in Chromium", () => {
         results.filter((result) => result.error !== undefined),
         logged.join("\n"),
       ).toEqual([]);
-      expect(results).toHaveLength(10);
+      expect(results).toHaveLength(11);
       await tab.close();
     } finally {
       server.closeAllConnections();

@@ -43,6 +43,30 @@ describe("openStorageSession: options", () => {
     ).toEqual(["offerTimeoutMs", "maxJoinAttempts", "controlPlaneEndpoint"]);
   });
 
+  it("refuses what is not an options object, and a proxy origin a token must not travel to", () => {
+    expect(issuesOf(undefined as unknown as object)).toEqual(["options"]);
+    expect(issuesOf({ channelArn, role: "MASTER", proxy: null })).toEqual(["proxy"]);
+    const proxied = (origin: string) => ({ channelArn, role: "MASTER", proxy: { origin, token: "t" } });
+    for (const origin of [
+      "http://proxy.example",
+      "https://u:p@proxy.example",
+      "https://proxy.example/v1",
+      "https://p.example/?a=1",
+    ]) {
+      expect(issuesOf(proxied(origin))).toEqual(["proxy.origin"]);
+    }
+    expect(() =>
+      openStorageSession(proxied("http://127.0.0.1:8787") as StorageSessionOptions).close(),
+    ).not.toThrow();
+    expect(issuesOf({ ...proxied("https://p.example"), controlPlaneEndpoint: "https://x" })).toEqual([
+      "controlPlaneEndpoint",
+    ]);
+    expect(issuesOf({ channelArn, role: "MASTER", credentials, fetch: "x", signal: {} })).toEqual([
+      "fetch",
+      "signal",
+    ]);
+  });
+
   it("asks for a WebSocket class where the runtime has none", () => {
     const original = globalThis.WebSocket;
     Reflect.deleteProperty(globalThis, "WebSocket");

@@ -35,6 +35,18 @@ export interface StorageSessionOptions {
 const isHttpUrl = (value: unknown): value is string =>
   typeof value === "string" && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const PROXY_ORIGIN_RULE =
+  "must be an https origin (http only on loopback), without credentials, path or query";
+
+// the device token travels to it: TLS unless it stays on this machine, and nothing but an origin
+function isProxyOrigin(value: unknown): boolean {
+  if (!isHttpUrl(value)) return false;
+  const url = new URL(value);
+  const bare = url.username === "" && url.password === "" && url.pathname === "/" && !url.search && !url.hash;
+  return bare && (url.protocol === "https:" || LOOPBACK.has(url.hostname));
+}
+
 function participantOf(options: StorageSessionOptions, issues: InputIssue[]): SessionParticipant | undefined {
   const { role, clientId } = options;
   if (role !== "MASTER" && role !== "VIEWER")
@@ -60,6 +72,9 @@ export function openStorageSessionWithRuntime(
   options: StorageSessionOptions,
   runtime: ClientRuntime,
 ): StorageSession {
+  if (typeof options !== "object" || options === null) {
+    throw invalidArgument([{ path: "options", message: "must be an object" }]);
+  }
   const issues: InputIssue[] = [];
   const participant = participantOf(options, issues);
   const offerTimeoutMs = integerIn(issues, options, "offerTimeoutMs", 100, 120_000, 6000);
@@ -68,8 +83,16 @@ export function openStorageSessionWithRuntime(
   if ((credentials === undefined) === (proxy === undefined)) {
     issues.push({ path: "credentials", message: "or proxy is required, not both" });
   }
-  if (proxy !== undefined) {
-    if (!isHttpUrl(proxy.origin)) issues.push({ path: "proxy.origin", message: "must be an http(s) URL" });
+  if (proxy !== undefined && (typeof proxy !== "object" || proxy === null)) {
+    issues.push({ path: "proxy", message: "must be { origin, token }" });
+  } else if (proxy !== undefined) {
+    if (!isProxyOrigin(proxy.origin)) issues.push({ path: "proxy.origin", message: PROXY_ORIGIN_RULE });
+    if (options.controlPlaneEndpoint !== undefined) {
+      issues.push({
+        path: "controlPlaneEndpoint",
+        message: "is for credentials; the proxy discovers endpoints",
+      });
+    }
     const token = proxy.token;
     if (!(typeof token === "function" || (typeof token === "string" && token !== ""))) {
       issues.push({ path: "proxy.token", message: "must be a non-empty string or a function returning one" });
@@ -77,6 +100,13 @@ export function openStorageSessionWithRuntime(
   }
   if (options.controlPlaneEndpoint !== undefined && !isHttpUrl(options.controlPlaneEndpoint)) {
     issues.push({ path: "controlPlaneEndpoint", message: "must be an http(s) URL" });
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    issues.push({ path: "fetch", message: "must be a function" });
+  }
+  const signal = options.signal;
+  if (signal !== undefined && typeof (signal as Partial<AbortSignal>).addEventListener !== "function") {
+    issues.push({ path: "signal", message: "must be an AbortSignal" });
   }
   const WebSocketClass = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
   if (typeof WebSocketClass !== "function") {

@@ -4,7 +4,7 @@
  */
 import { createClient } from "../client/create-client.ts";
 import { type CredentialsInput, credentialSource } from "../credentials.ts";
-import { KvsError } from "../errors/kvs-error.ts";
+import { invalidArgument, KvsError } from "../errors/kvs-error.ts";
 import { parseAwsError, requestIdOf } from "../errors/parse-aws-error.ts";
 import { awsDomainOf } from "../model/rules.ts";
 import { presignUrl } from "../signing/sign.ts";
@@ -136,6 +136,11 @@ export function proxyAccess(
 
   async function call(path: string, body: object, signal: AbortSignal): Promise<Record<string, unknown>> {
     const token = typeof options.token === "string" ? options.token : await options.token();
+    if (typeof token !== "string" || token === "") {
+      throw invalidArgument([
+        { path: "proxy.token", message: "the function must return a non-empty string" },
+      ]);
+    }
     let response: Response;
     let text: string;
     try {

@@ -19,8 +19,6 @@ export type ConnectionEnd =
 
 export interface SignalingConnection {
   readonly openedAtMs: number;
-  /** Whether any message arrived on it. */
-  readonly heard: boolean;
   /** Set once, when it ends; the connection is closed by then. */
   readonly end: ConnectionEnd | undefined;
   send(text: string): void;
@@ -55,10 +53,17 @@ export function openSignalingConnection(
   return new Promise((resolve, reject) => {
     const { signal } = handlers;
     if (signal.aborted) return reject(abortError(signal.reason));
-    const socket = new WebSocketClass(url);
+    let socket: WebSocketLike;
+    try {
+      socket = new WebSocketClass(url);
+    } catch {
+      // WebSocket constructors quote the URL they refuse, and this one is presigned: no cause is kept
+      return reject(
+        new KvsError("NetworkError", { message: `The signaling connection to ${host} could not be made` }),
+      );
+    }
     let opened = false;
     let openedAtMs = 0;
-    let heard = false;
     let closedByUs = false;
     let end: ConnectionEnd | undefined;
     const finish = (ending: ConnectionEnd) => {
@@ -78,9 +83,6 @@ export function openSignalingConnection(
     const connection: SignalingConnection = {
       get openedAtMs() {
         return openedAtMs;
-      },
-      get heard() {
-        return heard;
       },
       get end() {
         return end;
@@ -112,7 +114,6 @@ export function openSignalingConnection(
     socket.addEventListener("message", (event: { data: unknown }) => {
       const text = textOf(event.data);
       if (text === undefined || end !== undefined) return;
-      heard = true;
       const message = decodeSignalingMessage(text);
       if (message.kind === "go-away" || message.kind === "reconnect-ice-server")
         finish({ reason: message.kind });

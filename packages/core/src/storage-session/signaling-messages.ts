@@ -62,6 +62,8 @@ function payloadOf(message: Record<string, unknown>): Record<string, unknown> | 
 /** Reads one WebSocket message; anything malformed or unknown is `ignored`, as the KVS SDKs ignore it. */
 export function decodeSignalingMessage(data: string): SignalingMessage {
   const message = parseJsonObject(data);
+  // the storage session sends without a client id: a message that has one is some viewer's, never the session's
+  if (message?.senderClientId !== undefined && message.senderClientId !== "") return { kind: "ignored" };
   switch (message?.messageType) {
     case "SDP_OFFER": {
       const payload = payloadOf(message);

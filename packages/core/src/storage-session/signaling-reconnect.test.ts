@@ -41,7 +41,8 @@ describe("openStorageSession: signaling", () => {
     await session.nextOffer();
     const first = FakeWebSocket.latest;
     first.receive(message);
-    await vi.advanceTimersByTimeAsync(10);
+    // a connection this young is reconnected after a short backoff
+    await vi.advanceTimersByTimeAsync(1000);
     expect(first.closedWith).toBe(1000);
     expect(FakeWebSocket.opened).toHaveLength(2);
     expect(connectsAtMs).toHaveLength(2);
@@ -58,7 +59,7 @@ describe("openStorageSession: signaling", () => {
     await session.nextOffer();
     FakeWebSocket.latest.receive({ messageType: "GO_AWAY" });
     session.rejoin();
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(await session.nextOffer()).toHaveProperty("sdp", "v=0\r\ns=2\r\n");
     expect(joinsAtMs).toHaveLength(2);
     expect(events.at(-1)).toEqual({ type: "join", detail: { attempt: 1, reason: "rejoin" } });
@@ -140,7 +141,7 @@ describe("openStorageSession: signaling", () => {
         correlationId: "c-1",
       },
     ]);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(FakeWebSocket.latest.sent.map(decoded)).toEqual([
       { action: "ICE_CANDIDATE", messagePayload: candidate },
     ]);

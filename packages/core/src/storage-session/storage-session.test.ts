@@ -144,6 +144,51 @@ describe("openStorageSession: the join loop", () => {
   });
 });
 
+describe("openStorageSession: joins that must not be repeated", () => {
+  it("waits the offer timeout after a join with no answer: it may have reached AWS and its offer may come", async () => {
+    const lost = new KvsError("TimeoutError", { message: "no answer" });
+    const { access, joinsAtMs } = scriptedAccess(lost, "offer");
+    const { session } = open(access);
+    const offer = settle(session.nextOffer());
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await offer).toHaveProperty("value.type", "offer");
+    expect(joinsAtMs[1]).toBeGreaterThanOrEqual(6000);
+    await session.close();
+  });
+
+  it("sends no join once an offer arrives while it waits for its pace", async () => {
+    const { access, joinsAtMs } = scriptedAccess("silence", "silence");
+    const session = new LiveStorageSession(access, { ...settings, offerTimeoutMs: 100 }, systemRuntime);
+    const offer = session.nextOffer();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(joinsAtMs).toHaveLength(2);
+    FakeWebSocket.latest.receive(offerMessage("v=0\r\ns=late\r\n"));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await offer).toHaveProperty("sdp", "v=0\r\ns=late\r\n");
+    expect(joinsAtMs).toHaveLength(2);
+    await session.close();
+  });
+
+  it("ignores offers and candidates from anyone with a client id: only the storage session's count", async () => {
+    const { access, joinsAtMs } = scriptedAccess("silence", "offer");
+    const { session, of } = open(access);
+    const offer = session.nextOffer();
+    await vi.advanceTimersByTimeAsync(10);
+    FakeWebSocket.latest.receive({ ...offerMessage("v=0\r\ns=intruder\r\n"), senderClientId: "viewer-9" });
+    const candidate = btoa(JSON.stringify({ candidate: "candidate:9 1 udp 1 6.6.6.6 9 typ host" }));
+    FakeWebSocket.latest.receive({
+      messageType: "ICE_CANDIDATE",
+      messagePayload: candidate,
+      senderClientId: "viewer-9",
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await offer).toHaveProperty("sdp", "v=0\r\ns=2\r\n");
+    expect(joinsAtMs).toHaveLength(2);
+    expect(of("icecandidate")).toEqual([]);
+    await session.close();
+  });
+});
+
 describe("openStorageSession: stopping", () => {
   it("stops everything when the caller's signal aborts: no more joins, signaling closed, AbortError", async () => {
     const { access, joinsAtMs } = scriptedAccess();
@@ -158,6 +203,25 @@ describe("openStorageSession: stopping", () => {
     expect(joinsAtMs).toHaveLength(1);
     expect(FakeWebSocket.latest.closedWith).toBe(1000);
     expect(of("close")).toEqual([{ error }]);
+  });
+
+  it("lets go of the caller's signal once closed, and leaves no timer behind", async () => {
+    const { access } = scriptedAccess();
+    const signal = new AbortController().signal;
+    const removed = vi.spyOn(signal, "removeEventListener");
+    const { session } = open(access, signal);
+    await vi.advanceTimersByTimeAsync(100);
+    await session.close();
+    expect(removed).toHaveBeenCalledWith("abort", expect.any(Function));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("fails, instead of spinning, when its runtime's sleep fails", async () => {
+    const { access, joinsAtMs } = scriptedAccess();
+    const broken = { ...systemRuntime, sleep: () => Promise.reject(new Error("no timers here")) };
+    const session = new LiveStorageSession(access, settings, broken);
+    await expect(session.nextOffer()).rejects.toHaveProperty("cause.message", "no timers here");
+    expect(joinsAtMs).toHaveLength(1);
   });
 
   it("close() rejects pending offers with an AbortError and reports a close without an error", async () => {

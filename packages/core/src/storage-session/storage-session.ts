@@ -32,7 +32,7 @@ export interface SessionSettings {
 const JOIN_WINDOW_MS = 1_050;
 // AWS ends a storage session after an hour at most; joining again then starts the next one
 const MEDIA_SESSION_MAX_MS = 60 * 60_000;
-// a connection that ends this soon without a word counts as a failed connect, so a flapping endpoint backs off
+// a connection that ends this soon counts as a failed connect, so a flapping endpoint backs off and gives up
 const SHORT_LIVED_MS = 5_000;
 const MAX_QUEUED_SENDS = 256;
 
@@ -55,6 +55,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
   #offerAtMs = 0;
   #recentJoinsMs: number[] = [];
   #wake: (() => void) | undefined;
+  #detachCallerSignal: () => void = () => {};
 
   constructor(
     access: SessionAccess,
@@ -67,7 +68,11 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
     this.#settings = settings;
     this.#runtime = runtime;
     if (signal?.aborted) this.#stop.abort(signal.reason);
-    signal?.addEventListener("abort", () => this.#stop.abort(signal.reason), { once: true });
+    if (signal !== undefined) {
+      const onAbort = () => this.#stop.abort(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#detachCallerSignal = () => signal.removeEventListener("abort", onAbort);
+    }
     this.#done = this.#run().catch((error: unknown) => this.#end(error));
   }
 
@@ -155,16 +160,23 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
     }
   }
 
-  // waits up to `ms`, returning early when a message, an end or a rejoin wakes the loop
-  async #pause(ms: number): Promise<void> {
-    const woken = new AbortController();
-    this.#wake = () => woken.abort();
+  // waits up to `ms`; a wakeable pause returns early when a message, an end or a rejoin wakes the loop
+  async #pause(ms: number, wakeable = true): Promise<void> {
+    const stop = this.#stop.signal;
+    if (stop.aborted) throw abortError(stop.reason);
+    const pause = new AbortController();
+    const onStop = () => pause.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    if (wakeable) this.#wake = () => pause.abort();
     try {
-      await this.#runtime.sleep(ms, AbortSignal.any([this.#stop.signal, woken.signal]));
-    } catch {
-      if (this.#stop.signal.aborted) throw abortError(this.#stop.signal.reason);
+      await this.#runtime.sleep(ms, pause.signal);
+    } catch (error) {
+      // only this pause's own controller may end it early; any other failure is the loop's
+      if (!pause.signal.aborted) throw error;
+      if (stop.aborted) throw abortError(stop.reason);
     } finally {
-      this.#wake = undefined;
+      stop.removeEventListener("abort", onStop);
+      if (wakeable) this.#wake = undefined;
     }
   }
 
@@ -185,7 +197,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
         const failure = this.#asKvsError(error);
         failures++;
         if (!failure.retryable || failures >= this.#settings.maxJoinAttempts) throw failure;
-        await this.#pause(backoffMs(failures, failure, this.#runtime.random));
+        await this.#pause(backoffMs(failures, failure, this.#runtime.random), false);
       }
     }
   }
@@ -194,12 +206,14 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
     const { offerTimeoutMs, maxJoinAttempts } = this.#settings;
     let reason: JoinReason = "start";
     let joinsWithoutOffer = 0;
+    let lastFailure: KvsError | undefined;
     for (let shortLived = 0; ; ) {
       const connection = await this.#connect();
       this.#connection = connection;
       while (connection.end === undefined) {
         if (!this.#awaitingOffer) {
           joinsWithoutOffer = 0;
+          lastFailure = undefined;
           const endsAtMs = this.#offerAtMs + MEDIA_SESSION_MAX_MS;
           // a rejoin asked while signaling reconnected finds the loop here, not paused
           if (!this.#rejoinAsked && this.#runtime.now() < endsAtMs) {
@@ -214,15 +228,18 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
         if (joinsWithoutOffer >= maxJoinAttempts) {
           throw new KvsError("TimeoutError", {
             message: `No SDP offer from the storage session after ${joinsWithoutOffer} joins`,
+            cause: lastFailure,
           });
         }
         const paceUntil = (this.#recentJoinsMs.at(-2) ?? Number.NEGATIVE_INFINITY) + JOIN_WINDOW_MS;
-        while (connection.end === undefined && this.#runtime.now() < paceUntil) {
+        while (connection.end === undefined && this.#awaitingOffer && this.#runtime.now() < paceUntil) {
           await this.#pause(paceUntil - this.#runtime.now());
         }
         if (connection.end !== undefined) break;
+        if (!this.#awaitingOffer) continue;
         const seen = this.#offersSeen;
         joinsWithoutOffer++;
+        this.#offer = undefined;
         this.#recentJoinsMs = [this.#recentJoinsMs.at(-1) ?? Number.NEGATIVE_INFINITY, this.#runtime.now()];
         this.#emit("join", { attempt: joinsWithoutOffer, reason });
         let wait = offerTimeoutMs;
@@ -233,7 +250,10 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
           const failure = this.#asKvsError(error);
           if (!failure.retryable) throw failure;
           reason = "retry";
-          wait = backoffMs(joinsWithoutOffer, failure, this.#runtime.random);
+          lastFailure = failure;
+          const backoff = backoffMs(joinsWithoutOffer, failure, this.#runtime.random);
+          // no answer (a timeout, a lost connection): it may have reached AWS, so its offer may still come
+          wait = failure.status > 0 ? backoff : Math.max(backoff, offerTimeoutMs);
         }
         const deadline = this.#runtime.now() + wait;
         while (this.#offersSeen === seen && connection.end === undefined && this.#runtime.now() < deadline) {
@@ -246,7 +266,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
       }
       const end = connection.end;
       const lived = this.#runtime.now() - connection.openedAtMs;
-      shortLived = !connection.heard && lived < SHORT_LIVED_MS ? shortLived + 1 : 0;
+      shortLived = lived < SHORT_LIVED_MS ? shortLived + 1 : 0;
       if (shortLived >= maxJoinAttempts) {
         throw new KvsError("NetworkError", {
           message: `Signaling closed ${shortLived} times right after opening`,
@@ -258,7 +278,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
       );
       if (this.#awaitingOffer) reason = "reconnect";
       if (shortLived > 0)
-        await this.#pause(backoffMs(shortLived, { throttling: false }, this.#runtime.random));
+        await this.#pause(backoffMs(shortLived, { throttling: false }, this.#runtime.random), false);
     }
   }
 
@@ -276,6 +296,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
       : this.#asKvsError(error);
     this.#failure = failure;
     this.#stop.abort(CLOSED);
+    this.#detachCallerSignal();
     this.#connection?.close();
     for (const waiter of this.#waiting.splice(0)) waiter.reject(failure);
     this.#emit("close", closed ? {} : { error: failure });

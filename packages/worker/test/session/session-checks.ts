@@ -162,19 +162,17 @@ export async function runSessionChecks(
       await emulator.fault({ kind: "drop-offer", times: 1 });
       const controller = new AbortController();
       const { session } = track(await open(master, { signal: controller.signal }));
-      // once the join is made (and its offer dropped), the caller gives up
-      session.addEventListener(
-        "join",
-        () => {
-          setTimeout(() => controller.abort(), 150);
-        },
-        { once: true },
-      );
-      const outcome = await session.nextOffer().then(
+      const outcome = session.nextOffer().then(
         () => undefined,
         (error: unknown) => error,
       );
-      check(isKvsError(outcome, "AbortError"), `got ${String(outcome)}`);
+      // once the emulator has the join (and has dropped its offer), the caller gives up
+      for (let waited = 0; (await emulator.joins(master)).length === before && waited < 5000; waited += 50) {
+        await sleep(50);
+      }
+      controller.abort();
+      const error = await outcome;
+      check(isKvsError(error, "AbortError"), `got ${String(error)}`);
       await sleep(3 * OFFER_TIMEOUT_MS);
       const after = (await emulator.joins(master)).length - before;
       check(controller.signal.aborted, "never aborted");

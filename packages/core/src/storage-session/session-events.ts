@@ -32,6 +32,29 @@ export class StorageSessionEvent<K extends keyof SessionEvents = keyof SessionEv
   }
 }
 
+/** An `EventTarget` whose listeners are typed per event in `StorageSession`, and which emits them by type. */
+export class SessionEventTarget extends EventTarget {
+  override addEventListener(
+    type: string,
+    listener: ((event: never) => void) | EventListenerObject | null,
+    options?: Parameters<EventTarget["addEventListener"]>[2],
+  ): void {
+    if (listener !== null) super.addEventListener(type, listener as EventListener, options);
+  }
+
+  override removeEventListener(
+    type: string,
+    listener: ((event: never) => void) | EventListenerObject | null,
+    options?: Parameters<EventTarget["removeEventListener"]>[2],
+  ): void {
+    if (listener !== null) super.removeEventListener(type, listener as EventListener, options);
+  }
+
+  protected emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void {
+    this.dispatchEvent(new StorageSessionEvent(type, detail));
+  }
+}
+
 type Listener<K extends keyof SessionEvents> = (event: StorageSessionEvent<K>) => void;
 // as the runtime's EventTarget spells them (DOM and Workers types name them differently)
 type AnyListener = Parameters<EventTarget["addEventListener"]>[1];

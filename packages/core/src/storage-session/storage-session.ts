@@ -6,7 +6,7 @@ import { backoffMs } from "../client/backoff.ts";
 import type { ClientRuntime } from "../client/options.ts";
 import { abortError, isKvsError, KvsError } from "../errors/kvs-error.ts";
 import type { RtcIceServer, SessionAccess } from "./session-access.ts";
-import { type SessionEvents, type StorageSession, StorageSessionEvent } from "./session-events.ts";
+import { type SessionEvents, SessionEventTarget, type StorageSession } from "./session-events.ts";
 import {
   openSignalingConnection,
   type SignalingConnection,
@@ -36,7 +36,7 @@ const MEDIA_SESSION_MAX_MS = 60 * 60_000;
 const SHORT_LIVED_MS = 5_000;
 const MAX_QUEUED_SENDS = 256;
 
-export class LiveStorageSession extends EventTarget implements StorageSession {
+export class LiveStorageSession extends SessionEventTarget implements StorageSession {
   readonly #access: SessionAccess;
   readonly #settings: SessionSettings;
   readonly #runtime: ClientRuntime;
@@ -74,23 +74,6 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
       this.#detachCallerSignal = () => signal.removeEventListener("abort", onAbort);
     }
     this.#done = this.#run().catch((error: unknown) => this.#end(error));
-  }
-
-  // typed per event in StorageSession; any listener is a plain EventTarget listener underneath
-  override addEventListener(
-    type: string,
-    listener: ((event: never) => void) | EventListenerObject | null,
-    options?: Parameters<EventTarget["addEventListener"]>[2],
-  ): void {
-    if (listener !== null) super.addEventListener(type, listener as EventListener, options);
-  }
-
-  override removeEventListener(
-    type: string,
-    listener: ((event: never) => void) | EventListenerObject | null,
-    options?: Parameters<EventTarget["removeEventListener"]>[2],
-  ): void {
-    if (listener !== null) super.removeEventListener(type, listener as EventListener, options);
   }
 
   get iceServers(): readonly RtcIceServer[] {
@@ -139,10 +122,6 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
     this.#unsent.push(text);
   }
 
-  #emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void {
-    this.dispatchEvent(new StorageSessionEvent(type, detail));
-  }
-
   #received(message: SignalingMessage): void {
     if (message.kind === "offer") {
       this.#offersSeen++;
@@ -154,9 +133,9 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
       else waiter.resolve(message.offer);
       this.#wake?.();
     } else if (message.kind === "ice-candidate") {
-      this.#emit("icecandidate", message.candidate);
+      this.emit("icecandidate", message.candidate);
     } else if (message.kind === "status-response") {
-      this.#emit("statusresponse", message.status);
+      this.emit("statusresponse", message.status);
     }
   }
 
@@ -241,7 +220,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
         joinsWithoutOffer++;
         this.#offer = undefined;
         this.#recentJoinsMs = [this.#recentJoinsMs.at(-1) ?? Number.NEGATIVE_INFINITY, this.#runtime.now()];
-        this.#emit("join", { attempt: joinsWithoutOffer, reason });
+        this.emit("join", { attempt: joinsWithoutOffer, reason });
         let wait = offerTimeoutMs;
         try {
           await this.#access.join(this.#stop.signal);
@@ -272,7 +251,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
           message: `Signaling closed ${shortLived} times right after opening`,
         });
       }
-      this.#emit(
+      this.emit(
         "reconnect",
         end.reason === "closed" ? { reason: "closed", code: end.code } : { reason: end.reason },
       );
@@ -299,7 +278,7 @@ export class LiveStorageSession extends EventTarget implements StorageSession {
     this.#detachCallerSignal();
     this.#connection?.close();
     for (const waiter of this.#waiting.splice(0)) waiter.reject(failure);
-    this.#emit("close", closed ? {} : { error: failure });
+    this.emit("close", closed ? {} : { error: failure });
   }
 }
 

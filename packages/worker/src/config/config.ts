@@ -21,6 +21,14 @@ const integer =
     return inBounds ? ok(value) : fail(`must be a whole number from ${min} to ${max}`);
   };
 
+// 0, or long enough that a device told its turn in whole seconds (rounded down, so up to 1 s early) is held
+const queueWait: Parser<number> = (raw) => {
+  const parsed = integer(0, 30_000, 3000)(raw);
+  return parsed.ok && (parsed.value === 0 || parsed.value >= 2000)
+    ? parsed
+    : fail("must be 0 (never hold) or a whole number from 2000 to 30000");
+};
+
 const regions: Parser<ReadonlySet<string>> = (raw) => {
   const list = (raw ?? "").split(",").flatMap((region) => (region.trim() === "" ? [] : [region.trim()]));
   if (list.length > 0 && list.every(isRegion)) return ok(new Set(list));
@@ -98,6 +106,11 @@ const VARIABLES = {
   // added to each one-second window, so the jitter between the proxy's decision and AWS's cannot put one more
   // admitted call into an AWS second
   LIMIT_WINDOW_MARGIN_MS: integer(0, 500, 50),
+  // a join that must wait at most this long for its slot is held until it and sent; a longer wait is answered
+  // 429 with the time of the device's turn (0: never held, a join that does not fit now is refused)
+  MAX_QUEUE_WAIT_MS: queueWait,
+  // joins held at once, per limiter object and per isolate; beyond them a join is told when to come back
+  MAX_HELD_REQUESTS: integer(1, 10_000, 1000),
   // failed credentials per minute from one client address with one key id, and from one address in all
   AUTH_FAILURE_LIMIT_PER_MINUTE: integer(1, 600, 10),
   AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE: integer(1, 6000, 60),

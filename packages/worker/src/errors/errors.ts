@@ -55,6 +55,7 @@ export type Failure =
   | { readonly kind: "forbidden"; readonly message: string }
   | { readonly kind: "rate-limited"; readonly verdict: RateLimitVerdict }
   | { readonly kind: "limiter-unavailable"; readonly detail: string }
+  | { readonly kind: "client-closed" }
   | { readonly kind: "upstream-invalid-argument" }
   | { readonly kind: "upstream-not-found" }
   | { readonly kind: "upstream-throttled" }
@@ -109,6 +110,9 @@ export function toWire(failure: Failure): WireError {
       return wire(429, "ClientLimitExceededException", "Rate limit exceeded; retry later.", {
         ...rateLimitHeaders(failure.verdict),
       });
+    case "client-closed":
+      // nobody reads it: the status is for the log line (nginx's "client closed request")
+      return wire(499, "ClientClosedRequest", "The client closed the request.");
     case "limiter-unavailable":
       return wire(503, "ServiceUnavailableException", "The rate limiter is unavailable; retry later.", {
         "Retry-After": "1",
@@ -160,8 +164,8 @@ export function failureResponse(failure: Failure, requestId: string): Response {
 }
 
 /**
- * The IETF `RateLimit-Policy` / `RateLimit` fields and, when refused, `Retry-After`
- * (whole seconds, at least 1, never earlier than the `t` it advertises).
+ * The IETF `RateLimit-Policy` / `RateLimit` fields and, when refused, `Retry-After` (whole seconds, at least 1,
+ * never earlier than the `t` it advertises; within a window rounded up, a later turn rounded down).
  *
  * @example
  * rateLimitHeaders(verdict);
@@ -176,10 +180,11 @@ export function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, stri
     headers.RateLimit = `"${name}";r=${verdict.remaining};t=${Math.ceil(verdict.fullInMs / 1000)}`;
     return headers;
   }
-  const retryAfter = Math.min(
-    Math.ceil(windowMs / 1000),
-    Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
-  );
+  // a turn further off than a window is rounded down: the device comes up to a second early and is held for it
+  const retryAfter =
+    verdict.retryAfterMs > windowMs
+      ? Math.floor(verdict.retryAfterMs / 1000)
+      : Math.min(Math.ceil(windowMs / 1000), Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
   headers.RateLimit = `"${name}";r=0;t=${retryAfter}`;
   headers["Retry-After"] = String(retryAfter);
   return headers;

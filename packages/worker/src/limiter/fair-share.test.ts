@@ -3,7 +3,7 @@ import { describe, it, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { putTenant } from "../../test/support/tenants.ts";
-import { post, testEnv } from "../../test/support/worker.ts";
+import { post, refusingEnv as testEnv } from "../../test/support/worker.ts";
 
 const START = Date.UTC(2030, 0, 1);
 let upstream: FakeUpstream;

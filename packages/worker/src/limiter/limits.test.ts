@@ -4,7 +4,7 @@ import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { brokenLimiter, countingLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant } from "../../test/support/tenants.ts";
-import { post, testEnv } from "../../test/support/worker.ts";
+import { post, refusingEnv as testEnv } from "../../test/support/worker.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 

@@ -5,8 +5,8 @@
 import { BoundedCache, type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
+import type { JoinDecision } from "./join-schedule.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import type { JoinDecision } from "./windows.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
@@ -28,6 +28,14 @@ export interface LimiterBindings {
 const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
 
+/** An admitted operation: its limit's fields, and how long it waits for its reserved slot (0: none). */
+export interface Admission {
+  readonly verdict: RateLimitVerdict;
+  readonly waitMs: number;
+  /** Gives the reserved slot back, for a device that left before it came. */
+  release(): Promise<void>;
+}
+
 /**
  * Rate-limits one operation of a tenant in one round trip. A join asks its AWS account's object (per region, as
  * AWS counts): the channel's window, then the account's, shared fairly between the tenants asking. Device sessions
@@ -45,7 +53,7 @@ export async function limitOperation(
   channel: ChannelArnParts,
   tenant: { readonly tenantId: string; readonly limits?: TenantLimits | undefined },
   config: Config,
-): Promise<Result<RateLimitVerdict, Failure>> {
+): Promise<Result<Admission, Failure>> {
   const windowMs = 1000 + config.LIMIT_WINDOW_MARGIN_MS;
   const bucket = `${operation}:${role}`;
   const limits = tenant.limits;
@@ -73,7 +81,12 @@ export async function limitOperation(
     config,
     async (stub): Promise<JoinDecision | undefined> =>
       isJoin
-        ? stub.join(bucket, join, { quota: accountQuota, windowMs })
+        ? stub.join(
+            bucket,
+            join,
+            { quota: accountQuota, windowMs },
+            { horizonMs: config.MAX_QUEUE_WAIT_MS, maxHeld: config.MAX_HELD_REQUESTS },
+          )
         : (await stub.take([{ bucket, policy: { quota: channelQuota, windowMs } }]))[0],
   );
   if (!answer.ok) return answer;
@@ -87,7 +100,13 @@ export async function limitOperation(
     quota: byAccount ? accountQuota : channelQuota,
     windowMs,
   };
-  if (decision.allowed) return ok(verdict);
+  if (decision.allowed) {
+    const { waitMs = 0, slotAt = 0 } = decision;
+    const release = async () => {
+      await askLimiter(namespace, object, config, (stub) => stub.release(bucket, slotAt, channel.arn));
+    };
+    return ok({ verdict, waitMs, release });
+  }
   // a full channel holds until its retry time; a borrower until the account's state can next change; a tenant
   // refused within its share may be admitted as soon as others' joins leave, so its refusal is not kept
   const holdsForMs = byAccount ? decision.holdsForMs : decision.retryAfterMs;

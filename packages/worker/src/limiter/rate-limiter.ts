@@ -5,13 +5,12 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type AccountJoins,
-  admitInWindow,
-  admitJoin,
   type JoinDecision,
+  type JoinQueue,
   type JoinRequest,
-  type WindowDecision,
-  type WindowPolicy,
-} from "./windows.ts";
+  scheduleJoin,
+} from "./join-schedule.ts";
+import { admitInWindow, type WindowDecision, type WindowPolicy } from "./windows.ts";
 
 /** One window of an object: its name there and its policy. */
 export interface WindowCheck {
@@ -76,23 +75,30 @@ export class RateLimiter extends DurableObject {
     return results.map(({ decision }) => decision);
   }
 
-  /** Decides one join against its channel's window and the account's fairly shared one (see `admitJoin`). */
-  async join(bucket: string, request: JoinRequest, policy: WindowPolicy): Promise<JoinDecision> {
+  /**
+   * Decides one join against its channel's window and the account's fairly shared one, reserving its slot when
+   * it must wait for one (see `scheduleJoin`).
+   */
+  async join(
+    bucket: string,
+    request: JoinRequest,
+    policy: WindowPolicy,
+    queue: JoinQueue,
+  ): Promise<JoinDecision> {
     // every quota and the weight at least 1: one that is not a number would switch its limit off
     checkPolicy({ ...policy, quota: Math.min(policy.quota, request.channelQuota, request.weight) });
     const nowMs = Date.now();
-    const { decision, state } = admitJoin(this.#joinsOf(bucket, nowMs), request, policy, nowMs);
-    this.#joins.set(bucket, state);
-    if (!decision.allowed) return decision;
-    // one small row per admission, not the whole window: its cost does not grow with the account's limit
-    const admission = state.admitted.at(-1);
-    this.#sql.exec(
-      "INSERT INTO joins VALUES (?, ?, ?, ?)",
-      bucket,
-      admission?.at ?? nowMs,
-      request.tenant,
-      request.channel,
+    const { decision, state, slotAt } = scheduleJoin(
+      this.#joinsOf(bucket, nowMs),
+      request,
+      policy,
+      nowMs,
+      queue,
     );
+    this.#joins.set(bucket, state);
+    if (slotAt === undefined) return decision;
+    // one small row per admission, not the whole window: its cost does not grow with the account's limit
+    this.#sql.exec("INSERT INTO joins VALUES (?, ?, ?, ?)", bucket, slotAt, request.tenant, request.channel);
     // history older than any window goes every 256 joins (by the index): the table stays ~10 s long, and a join
     // costs one write, not two (a second write per join cost the proxy a third of its throughput)
     if (++this.#admissions % 256 === 0) {
@@ -100,6 +106,21 @@ export class RateLimiter extends DurableObject {
     }
     await this.#scheduleCleanup();
     return decision;
+  }
+
+  /** Gives back a reserved slot whose device left before it came (the first matching one, if any is left). */
+  release(bucket: string, slotAt: number, channel: string): void {
+    const state = this.#joins.get(bucket);
+    const index =
+      state?.admitted.findIndex((entry) => entry.at === slotAt && entry.channel === channel) ?? -1;
+    if (state === undefined || index < 0 || slotAt <= Date.now()) return;
+    this.#joins.set(bucket, { ...state, admitted: state.admitted.filter((_, at) => at !== index) });
+    this.#sql.exec(
+      "DELETE FROM joins WHERE rowid IN (SELECT rowid FROM joins WHERE bucket = ? AND at = ? AND channel = ? LIMIT 1)",
+      bucket,
+      slotAt,
+      channel,
+    );
   }
 
   #joinsOf(bucket: string, nowMs: number): AccountJoins {
@@ -110,7 +131,7 @@ export class RateLimiter extends DurableObject {
       bucket,
       nowMs - JOIN_HISTORY_MS,
     );
-    return { admitted: rows.toArray(), asked: [] };
+    return { admitted: rows.toArray(), asked: [], promised: [] };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { type ChannelSeed, createOperationLimits } from "@kvs-webrtc-storage/testing";
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { type AccountJoins, admitInWindow, admitJoin, type JoinRequest } from "./windows.ts";
+import { type AccountJoins, type JoinRequest, scheduleJoin } from "./join-schedule.ts";
+import { admitInWindow } from "./windows.ts";
 
 const W = 1000;
 const policy = fc.record({
@@ -118,7 +119,7 @@ describe("the proxy counts as the emulator (and AWS) count", () => {
           // each newcomer is a tenant never seen before, so the held join is taken too
           const tenant = join.tenant === "newcomer" ? `newcomer-${time}` : join.tenant;
           const request = { tenant, weight: 1, channel: name, channelQuota: 2 };
-          const result = admitJoin(state, request, { quota: 50, windowMs: W + margin }, time);
+          const result = scheduleJoin(state, request, { quota: 50, windowMs: W + margin }, time);
           state = result.state;
           if (result.decision.allowed) delivered.push({ at: time + join.delay, channel: channel(name) });
         }
@@ -133,7 +134,7 @@ describe("the proxy counts as the emulator (and AWS) count", () => {
     const request = (tenant: string, n: number) => ({ tenant, weight: 1, channel: `c${n}`, channelQuota: 2 });
     let state: AccountJoins | undefined;
     const decide = (tenant: string, n: number, at: number) => {
-      const result = admitJoin(state, request(tenant, n), { quota: 50, windowMs: W }, at);
+      const result = scheduleJoin(state, request(tenant, n), { quota: 50, windowMs: W }, at);
       state = result.state;
       return result.decision.allowed;
     };
@@ -156,7 +157,7 @@ interface Arrival {
 function runJoins(list: readonly Arrival[], quota: number) {
   let state: AccountJoins | undefined;
   return list.map(({ at, request }) => {
-    const result = admitJoin(state, request, { quota, windowMs: W }, at);
+    const result = scheduleJoin(state, request, { quota, windowMs: W }, at);
     state = result.state;
     return { at, request, allowed: result.decision.allowed };
   });
@@ -310,7 +311,7 @@ describe("fair sharing of an account", () => {
     let state: AccountJoins | undefined;
     let refusal: { at: number; holdsForMs?: number } | undefined;
     for (const { at, request } of list) {
-      const result = admitJoin(state, request, { quota: 10, windowMs: W }, at);
+      const result = scheduleJoin(state, request, { quota: 10, windowMs: W }, at);
       state = result.state;
       if (!result.decision.allowed && refusal === undefined) refusal = { at, ...result.decision };
     }

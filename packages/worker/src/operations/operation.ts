@@ -8,6 +8,7 @@ import type { Config } from "../config/config.ts";
 import { fail, ok, type Result, rateLimitHeaders, type UpstreamFailure } from "../errors/errors.ts";
 import { readJsonObject, reject } from "../http/request.ts";
 import { type LimitedOperation, type LimiterBindings, limitOperation } from "../limiter/limits.ts";
+import { waitForSlot } from "../limiter/slot-wait.ts";
 import type { DeviceGrant } from "../tenant-auth/device-token.ts";
 import type { TenantVariables } from "../tenant-auth/tenant-auth.ts";
 import { authorize, type Role, type TenantRecord } from "../tenant-auth/tenant-record.ts";
@@ -72,11 +73,13 @@ export function operation(
       config,
     );
     if (!limited.ok) return reject(c, limited.error);
+    const waited = await waitForSlot(limited.value, c.req.raw.signal, config);
+    if (!waited.ok) return reject(c, waited.error);
     const forwarded = await proxied.forward(config, input);
     if (forwarded.upstreamStatus !== undefined) log.upstreamStatus = forwarded.upstreamStatus;
     if (forwarded.upstreamRequestId !== undefined) log.upstreamRequestId = forwarded.upstreamRequestId;
     if (!forwarded.ok) return reject(c, forwarded.error);
-    for (const [name, value] of Object.entries(rateLimitHeaders(limited.value))) {
+    for (const [name, value] of Object.entries(rateLimitHeaders(limited.value.verdict))) {
       forwarded.value.headers.set(name, value);
     }
     return forwarded.value;

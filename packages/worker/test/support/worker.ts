@@ -23,6 +23,11 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
   };
 }
 
+/** {@link testEnv} with holding off: a join that does not fit now is refused, as the window tests expect. */
+export function refusingEnv(overrides: Partial<Env> = {}): Env {
+  return testEnv({ MAX_QUEUE_WAIT_MS: "0", ...overrides });
+}
+
 /** Sends a request through the Worker's real entry point, waiting for its background work. */
 export async function send(bindings: Env, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();

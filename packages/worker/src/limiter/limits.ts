@@ -107,24 +107,35 @@ export async function limitOperation(
     };
     return ok({ verdict, waitMs, release });
   }
-  // a full channel holds until its retry time; a borrower until the account's state can next change; a tenant
-  // refused within its share may be admitted as soon as others' joins leave, so its refusal is not kept
-  const holdsForMs = byAccount ? decision.holdsForMs : decision.retryAfterMs;
-  if (holdsForMs !== undefined) {
-    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: startMs + holdsForMs });
+  // scheduled, a refusal is a turn beyond the hold, and holds until the hold reaches it; otherwise a full channel
+  // holds until its retry time, a borrower until the account's state can next change, and a tenant refused
+  // within its share may be admitted as soon as others' joins leave, so its refusal is not kept
+  const horizonMs = config.MAX_QUEUE_WAIT_MS;
+  const turnAt = horizonMs > 0 ? startMs + decision.retryAfterMs : undefined;
+  const holdsForMs =
+    turnAt !== undefined
+      ? decision.retryAfterMs - horizonMs
+      : byAccount
+        ? decision.holdsForMs
+        : decision.retryAfterMs;
+  if (holdsForMs !== undefined && holdsForMs > 0) {
+    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: startMs + holdsForMs, turnAt });
   }
   return fail({ kind: "rate-limited", verdict });
 }
 
 /**
  * Refusals this isolate has seen, for as long as they cannot end: a channel's full window until its retry time,
- * and a tenant refused while asking beyond its share until a join leaves or another tenant's asks move. Their
- * repeats are refused here, so a flood costs its account's object (which decides for every tenant of the account)
- * about one call each such time and isolate. Kept per configuration, and bounded: a forgotten refusal only sends
- * its next repeat to the object.
+ * a tenant refused while asking beyond its share until a join leaves or another tenant's asks move, and a turn
+ * beyond the hold until the hold reaches it. Their repeats are refused here, so a flood costs its account's object
+ * (which decides for every tenant of the account) about one call each such time and isolate. Kept per
+ * configuration, and bounded: a forgotten refusal only sends its next repeat to the object.
  */
 const knownRefusals = new WeakMap<Config, KnownRefusals>();
-type KnownRefusals = BoundedCache<string, { verdict: RateLimitVerdict; untilMs: number }>;
+type KnownRefusals = BoundedCache<
+  string,
+  { verdict: RateLimitVerdict; untilMs: number; turnAt: number | undefined }
+>;
 
 function knownRefusalsOf(config: Config): KnownRefusals {
   let known = knownRefusals.get(config);
@@ -135,11 +146,15 @@ function knownRefusalsOf(config: Config): KnownRefusals {
   return known;
 }
 
-// a known refusal that still holds, its retry time counted from now
+// a known refusal that still holds, its retry time counted from now; a turn moves on by a share of the window
+// at each repeat, so the devices told it come back one by one, not together
 function recall(refusals: KnownRefusals, key: string): RateLimitVerdict | undefined {
   const refusal = refusals.get(key);
-  const waitMs = (refusal?.untilMs ?? 0) - Date.now();
-  return refusal !== undefined && waitMs > 0 ? { ...refusal.verdict, retryAfterMs: waitMs } : undefined;
+  const nowMs = Date.now();
+  if (refusal === undefined || refusal.untilMs <= nowMs) return undefined;
+  const { verdict } = refusal;
+  if (refusal.turnAt !== undefined) refusal.turnAt += verdict.windowMs / verdict.quota;
+  return { ...verdict, retryAfterMs: (refusal.turnAt ?? refusal.untilMs) - nowMs };
 }
 
 const flag = (error: unknown, name: "retryable" | "overloaded"): boolean =>

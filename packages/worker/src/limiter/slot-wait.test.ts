@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
+import { countingLimiter } from "../../test/support/limiters.ts";
 import { putTenant } from "../../test/support/tenants.ts";
 import { post, send, testEnv } from "../../test/support/worker.ts";
 import type { Env } from "../env.ts";
@@ -61,6 +62,28 @@ describe("admission scheduling", () => {
     expect(turns).toEqual(["2", "2", "3"]);
     expect(responses[6]?.headers.get("RateLimit")).toBe('"account";r=0;t=3');
     expect(upstream.callsTo("/joinStorageSession")).toHaveLength(4);
+  });
+
+  it("answers a tenant's repeats beyond its turn in the isolate, each told a later turn, asking the object once", async ({
+    expect,
+  }) => {
+    const key = await tenant("cam");
+    const { asked, namespace } = countingLimiter();
+    const bindings = testEnv({
+      LIMITER: namespace,
+      ACCOUNT_JOIN_LIMIT_PER_SECOND: "2",
+      MAX_QUEUE_WAIT_MS: "2000",
+    });
+    const first = await Promise.all(
+      Array.from({ length: 5 }, (_, n) => join(bindings, key, arn(`cam-${n}`))),
+    );
+    expect(first.map((response) => response.status)).toEqual([200, 200, 200, 200, 429]);
+    const before = asked.length;
+    const repeats = [];
+    for (let n = 5; n < 10; n++) repeats.push(await join(bindings, key, arn(`cam-${n}`)));
+    expect(asked.length).toBe(before);
+    // the object's turn was at 2.1 s; each repeat is told the next, two joins a window apart
+    expect(repeats.map((response) => response.headers.get("Retry-After"))).toEqual(["2", "3", "3", "4", "4"]);
   });
 
   it("gives the slot back when the device leaves while held, and sends nothing upstream for it", async ({

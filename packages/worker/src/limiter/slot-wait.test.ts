@@ -1,5 +1,5 @@
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { countingLimiter } from "../../test/support/limiters.ts";
@@ -98,6 +98,23 @@ describe("admission scheduling", () => {
     await expect.poll(() => reservedRows()).toBe(1);
     leaving.abort();
     expect((await held).status).toBe(499);
+    expect(await reservedRows()).toBe(0);
+    expect(upstream.callsTo("/joinStorageSession")).toHaveLength(2);
+  });
+
+  it("does not send a join found later than its slot by more than the margin: its slot is given back", async ({
+    expect,
+  }) => {
+    const key = await tenant("cam");
+    const bindings = testEnv();
+    await Promise.all([join(bindings, key, arn("cam-1")), join(bindings, key, arn("cam-1"))]);
+    const held = join(bindings, key, arn("cam-1"));
+    await expect.poll(() => reservedRows()).toBe(1);
+    // the isolate "wakes" 2 s after the slot, as a busy one might
+    vi.setSystemTime(START + 3050);
+    const late = await held;
+    expect(late.status).toBe(429);
+    expect(late.headers.get("Retry-After")).toBe("1");
     expect(await reservedRows()).toBe(0);
     expect(upstream.callsTo("/joinStorageSession")).toHaveLength(2);
   });

@@ -7,6 +7,7 @@ import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
 import type { JoinDecision } from "./join-schedule.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import type { SendWindow } from "./slot-wait.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
@@ -32,11 +33,8 @@ const lower = (configured: number, tenantLimit: number | undefined) =>
 export interface Admission {
   readonly verdict: RateLimitVerdict;
   readonly waitMs: number;
-  /**
-   * When the slot is, on this isolate's clock (the limiter's own could differ): when the question left, plus the
-   * wait, plus the fastest answer the object gave lately (what a decision takes to come back when nothing queues).
-   */
-  readonly slotAtMs: number;
+  /** The windows a join's sending is counted in, in this isolate: its account's and its channel's. */
+  readonly sendWindows: readonly SendWindow[];
   /** Gives the reserved slot back, for a device that left before it came. */
   release(): Promise<void>;
 }
@@ -110,9 +108,13 @@ export async function limitOperation(
     const release = async () => {
       await askLimiter(namespace, object, config, (stub) => stub.release(bucket, slotAt, channel.arn));
     };
-    // only a join's lateness matters: AWS counts joins by the second
-    const slotAtMs = isJoin ? startMs + waitMs + fastestAnswerMs(object, startMs) : Infinity;
-    return ok({ verdict, waitMs, slotAtMs, release });
+    const sendWindows = isJoin
+      ? [
+          { key: `${object}|${bucket}`, policy: { quota: accountQuota, windowMs } },
+          { key: channelKey, policy: { quota: channelQuota, windowMs } },
+        ]
+      : [];
+    return ok({ verdict, waitMs, sendWindows, release });
   }
   // scheduled, a refusal is a turn beyond the hold, and holds until the hold reaches it; otherwise a full channel
   // holds until its retry time, a borrower until the account's state can next change, and a tenant refused
@@ -162,19 +164,6 @@ function recall(refusals: KnownRefusals, key: string): RateLimitVerdict | undefi
   const { verdict } = refusal;
   if (refusal.turnAt !== undefined) refusal.turnAt += verdict.windowMs / verdict.quota;
   return { ...verdict, retryAfterMs: (refusal.turnAt ?? refusal.untilMs) - nowMs };
-}
-
-// per object, its fastest answer lately: it may grow by 10 ms a second, so a lasting change of route is learnt
-const fastestAnswers = new BoundedCache<string, { ms: number; atMs: number }>(1024);
-
-function fastestAnswerMs(object: string, askedAtMs: number): number {
-  const nowMs = Date.now();
-  const previous = fastestAnswers.get(object);
-  // a clock that steps back moves neither figure below zero
-  const drifted = previous === undefined ? Infinity : previous.ms + Math.max(0, nowMs - previous.atMs) / 100;
-  const ms = Math.max(0, Math.min(nowMs - askedAtMs, drifted));
-  fastestAnswers.set(object, { ms, atMs: nowMs });
-  return ms;
 }
 
 const flag = (error: unknown, name: "retryable" | "overloaded"): boolean =>

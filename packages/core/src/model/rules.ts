@@ -1,7 +1,8 @@
 /**
  * @module The AWS service model's inputs and answers as zod/mini schemas (kept internal), and the rules the
  * proxy shares (region, client id). Checks are the lightest zod offers for the same messages: length limits are
- * patterns, and the two list rules one check function (zod's length and refine checks add ~1 KiB gzip).
+ * patterns, the two list rules one check function (zod's length and refine checks add ~1 KiB gzip), and closed
+ * sets and numbers are `z.custom` predicates (zod's enum and number schemas weigh more than its custom class).
  */
 import * as z from "zod/mini";
 import { type InputIssue, invalidArgument } from "../errors/kvs-error.ts";
@@ -111,11 +112,15 @@ export const clientIdRule = z
     z.regex(CLIENT_ID_PATTERN, `must match ${shown(CLIENT_ID_PATTERN)}`),
   );
 
-const roleRule = z.enum(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
+/** A schema admitting exactly `values`, refusing anything else with `message`. */
+const oneOf = <const T extends string>(values: readonly T[], message: string) =>
+  z.custom<T>((value) => values.some((allowed) => allowed === value), message);
+
+const roleRule = oneOf(["MASTER", "VIEWER"], "must be MASTER or VIEWER");
 
 const protocolsRule = z
   .array(
-    z.enum(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC"),
+    oneOf(["WSS", "HTTPS", "WEBRTC"], "must be WSS, HTTPS or WEBRTC"),
     "must be an array of WSS, HTTPS or WEBRTC",
   )
   .check((check) => {
@@ -157,7 +162,12 @@ export const resourceEndpointListRule = z.object({
 /** `IceServerList` of GetIceServerConfig. */
 export const iceServerListRule = z.object({
   IceServerList: z.array(
-    z.object({ Uris: z.array(z.string()), Username: z.string(), Password: z.string(), Ttl: z.number() }),
+    z.object({
+      Uris: z.array(z.string()),
+      Username: z.string(),
+      Password: z.string(),
+      Ttl: z.custom<number>(Number.isFinite),
+    }),
   ),
 });
 

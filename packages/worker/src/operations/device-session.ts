@@ -6,14 +6,14 @@ import { isClientId, presignUrl, rtcIceServers } from "@kvs-webrtc-storage/core"
 import * as z from "zod/mini";
 import type { Config } from "../config/config.ts";
 import { fail, ok, type Result, upstreamFailure } from "../errors/errors.ts";
-import { ROLES } from "../tenant-auth/tenant-record.ts";
+import { isRole, type Role } from "../tenant-auth/tenant-record.ts";
 import { cachedIceServers } from "../upstream/ice-server-cache.ts";
 import { kvsClientFor, operatorCredentials } from "../upstream/kvs-clients.ts";
 import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 const deviceSessionBody = z.object({
   channelArn: z.string(),
-  role: z.enum(ROLES),
+  role: z.custom<Role>(isRole),
   clientId: z.optional(z.string().check(z.refine(isClientId))),
 });
 

@@ -7,7 +7,7 @@
 import { BoundedCache } from "@kvs-webrtc-storage/core";
 import * as z from "zod/mini";
 import type { TokenSigningKey } from "../config/config.ts";
-import { ROLES, type Role, toBase64Url } from "./tenant-record.ts";
+import { isRole, type Role, toBase64Url } from "./tenant-record.ts";
 
 /** What a device token lets its holder do: one channel, in one role, as one viewer, from one origin. */
 export interface DeviceGrant {
@@ -36,16 +36,18 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 // 128 bits of HMAC-SHA256, base64url (the claim's pattern below)
 const KEY_TAG_CHARS = 22;
 
-// enums and patterns rather than literals and lengths: the schemas the rest of the bundle already carries
-const header = z.object({ alg: z.enum(["HS256"]), typ: z.optional(z.enum(["JWT"])), kid: z.string() });
+// predicates and patterns rather than literals, numbers and lengths: the schemas the rest of the bundle carries
+const exactly = <const T extends string>(expected: T) => z.custom<T>((value) => value === expected);
+const finite = z.custom<number>(Number.isFinite);
+const header = z.object({ alg: exactly("HS256"), typ: z.optional(exactly("JWT")), kid: z.string() });
 const claims = z.object({
-  iss: z.enum([ISSUER]),
-  aud: z.enum([AUDIENCE]),
+  iss: exactly(ISSUER),
+  aud: exactly(AUDIENCE),
   sub: z.string(),
-  exp: z.number(),
-  nbf: z.number(),
+  exp: finite,
+  nbf: finite,
   channelArn: z.string(),
-  role: z.enum(ROLES),
+  role: z.custom<Role>(isRole),
   clientId: z.optional(z.string()),
   origin: z.optional(z.string()),
   keyTag: z.string().check(z.regex(/^[\w-]{22}$/)),

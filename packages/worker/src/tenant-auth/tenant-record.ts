@@ -14,6 +14,14 @@ export const ROLES = ["MASTER", "VIEWER"] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
+ * Whether `value` is a signaling-channel role.
+ *
+ * @example
+ * z.custom<Role>(isRole); // the role of a request body or token
+ */
+export const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
+
+/**
  * One allowed channel pattern: partition (`aws` when absent), account, region and channel-name glob (`*` matches
  * any run of characters).
  */
@@ -51,9 +59,9 @@ const BEARER = /^(?:Bearer +)?([^ .]+)\.([^ ]+)$/i;
 const SECRET = /^[A-Za-z0-9_-]{22,256}$/;
 const SECRET_BYTES = 32;
 
-// bounds as refinements: the deployed bundle carries zod's refine already, not its numeric and size checks
+// predicates (z.custom, refine): the bundle carries zod's custom class, not its number, boolean or enum schemas
 const whole = (max: number) =>
-  z.optional(z.number().check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= max)));
+  z.optional(z.custom<number>((n) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= max));
 const sized = (min: number, max: number) =>
   z.refine<unknown[]>((list) => list.length >= min && list.length <= max);
 
@@ -68,7 +76,7 @@ const tenantRecord = z.object({
       channelName: z.string().check(z.regex(/^[a-zA-Z0-9_.*-]{1,256}$/)),
     }),
   ),
-  roles: z.array(z.enum(ROLES)),
+  roles: z.array(z.custom<Role>(isRole)),
   limits: z.optional(
     z.object({
       joinPerSecond: whole(1000),
@@ -77,7 +85,7 @@ const tenantRecord = z.object({
     }),
   ),
   origins: z.optional(z.array(z.string().check(z.refine(isOriginPattern))).check(sized(0, 32))),
-  disabled: z.boolean(),
+  disabled: z.custom<boolean>((flag) => typeof flag === "boolean"),
 });
 
 /**

@@ -294,7 +294,10 @@ describe("the errors module, unit by unit", () => {
       allowed: false,
     } as const;
     expect(rateLimitHeaders({ ...auth, retryAfterMs: 19_001 })["Retry-After"]).toBe("20");
-    expect(rateLimitHeaders({ ...auth, retryAfterMs: 600_000 })["Retry-After"]).toBe("60");
+    // a turn further off than the window is announced rounded down: the device comes early and is held for it
+    const turn = { ...auth, name: "account", quota: 50, windowMs: 1050 } as const;
+    expect(rateLimitHeaders({ ...turn, retryAfterMs: 37_400 })["Retry-After"]).toBe("37");
+    expect(rateLimitHeaders({ ...turn, retryAfterMs: 37_400 }).RateLimit).toBe('"account";r=0;t=37');
     // a one-second window with the proxy's margin: w=1, and a wait of 1.05 s is announced as 2 s, not cut to 1
     expect(rateLimitHeaders({ ...base, allowed: false, retryAfterMs: 1050 })).toEqual({
       "RateLimit-Policy": '"account";q=50;w=1',

@@ -7,7 +7,7 @@ import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
 import type { JoinDecision } from "./join-schedule.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import type { SendWindow } from "./slot-wait.ts";
+import type { WindowPolicy } from "./windows.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
@@ -28,6 +28,12 @@ export interface LimiterBindings {
 
 const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
+
+/** A window a join is sent in, in this isolate: the account's or the channel's, by its key in the limiter. */
+export interface SendWindow {
+  readonly key: string;
+  readonly policy: WindowPolicy;
+}
 
 /** An admitted operation: its limit's fields, and how long it waits for its reserved slot (0: none). */
 export interface Admission {

@@ -108,7 +108,9 @@ describe("admission scheduling", () => {
     expect,
   }) => {
     const waits: number[] = [];
-    onTestFinished(() => vi.restoreAllMocks());
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
     vi.spyOn(scheduler, "wait").mockImplementation(async (delay) => {
       waits.push(delay);
     });

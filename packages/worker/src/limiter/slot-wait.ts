@@ -6,13 +6,7 @@ import { BoundedCache } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type Result } from "../errors/errors.ts";
 import type { Admission } from "./limits.ts";
-import { firstFit, type WindowPolicy } from "./windows.ts";
-
-/** A window a join is sent in: the account's or the channel's, by its key in the limiter. */
-export interface SendWindow {
-  readonly key: string;
-  readonly policy: WindowPolicy;
-}
+import { firstFit } from "./windows.ts";
 
 // when this isolate sent (or will send) joins lately, per configuration and window: an isolate too busy to send
 // a join at its slot sends it late, next to joins sent on time, and AWS counts them by when they arrive

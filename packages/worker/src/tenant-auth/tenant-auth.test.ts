@@ -4,7 +4,7 @@ import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { countingLimiter } from "../../test/support/limiters.ts";
 import { CHANNELS, putTenant, secretFor } from "../../test/support/tenants.ts";
-import { post, testEnv } from "../../test/support/worker.ts";
+import { post, refusingEnv, testEnv } from "../../test/support/worker.ts";
 import { hashSecret } from "./tenant-record.ts";
 
 // a fresh configuration per test, as storage is: the isolate keeps its caches per configuration
@@ -174,6 +174,11 @@ describe("authorization", () => {
       ).toBe(401);
       expect((await post(bindings, "/joinStorageSession", { channelArn: "bad" }, key)).status).toBe(400);
     }
+    // the channel's window, refusing rather than holding, shows exactly the two joins admitted
+    bindings = refusingEnv({
+      AUTH_FAILURE_LIMIT_PER_MINUTE: "3",
+      AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE: "5",
+    });
     expect((await join(key)).status).toBe(200);
     expect((await join(key)).status).toBe(200);
     expect((await join(key)).status).toBe(429);

@@ -7,7 +7,6 @@ import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
 import type { JoinDecision } from "./join-schedule.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import type { WindowPolicy } from "./windows.ts";
 
 /** Operations with their own per-channel budget (for each role). */
 export type LimitedOperation = "join" | "device-session";
@@ -29,18 +28,10 @@ export interface LimiterBindings {
 const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
 
-/** A window a join is sent in, in this isolate: the account's or the channel's, by its key in the limiter. */
-export interface SendWindow {
-  readonly key: string;
-  readonly policy: WindowPolicy;
-}
-
 /** An admitted operation: its limit's fields, and how long it waits for its reserved slot (0: none). */
 export interface Admission {
   readonly verdict: RateLimitVerdict;
   readonly waitMs: number;
-  /** The windows a join's sending is counted in, in this isolate: its account's and its channel's. */
-  readonly sendWindows: readonly SendWindow[];
   /** Gives the reserved slot back, for a device that left before it came. */
   release(): Promise<void>;
 }
@@ -114,13 +105,7 @@ export async function limitOperation(
     const release = async () => {
       await askLimiter(namespace, object, config, (stub) => stub.release(bucket, slotAt, channel.arn));
     };
-    const sendWindows = isJoin
-      ? [
-          { key: `${object}|${bucket}`, policy: { quota: accountQuota, windowMs } },
-          { key: channelKey, policy: { quota: channelQuota, windowMs } },
-        ]
-      : [];
-    return ok({ verdict, waitMs, sendWindows, release });
+    return ok({ verdict, waitMs, release });
   }
   // scheduled, a refusal is a turn beyond the hold, and holds until the hold reaches it; otherwise a full channel
   // holds until its retry time, a borrower until the account's state can next change, and a tenant refused

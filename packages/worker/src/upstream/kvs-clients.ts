@@ -1,9 +1,21 @@
 /** @module The operator's core client per region, and the operator's credentials, both from the configuration. */
 import { type Credentials, createClient, endpointTrust, type KvsClient } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
+import { gatedFetch } from "./send-gate.ts";
 
 // one client per configuration and region, kept for the isolate's life so core's endpoint cache is reused
 const clients = new WeakMap<Config, Map<string, KvsClient>>();
+
+// one gate per configuration, shared by its regions' clients: it counts an account's joins in each region apart
+const gates = new WeakMap<Config, typeof fetch>();
+function gatedFetchOf(config: Config): typeof fetch {
+  let gate = gates.get(config);
+  if (gate === undefined) {
+    gate = gatedFetch(config);
+    gates.set(config, gate);
+  }
+  return gate;
+}
 
 /**
  * The operator's AWS credentials, from the Worker's secrets.
@@ -44,6 +56,7 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
       isTrustedEndpoint: endpointTrust(region, config.EMULATOR_ORIGIN),
       maxAttempts: 1,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      fetch: gatedFetchOf(config),
     });
     byRegion.set(region, client);
   }

@@ -64,8 +64,8 @@ const MAX_SEARCH_STEPS = 64;
  * beyond it only what leaves the held join and every other tenant room for its recent demand (plus one; its whole
  * share in its first window) up to its own share — in every window, reserved ones included.
  * A join that does not fit now gets the earliest slot within `queue.horizonMs` that fits (a tenant's slots in
- * the order it asked; reserved slots at least a window's share apart, so AWS never sees a burst); beyond it, it is
- * refused with the time its tenant's turn comes, tenants' turns spaced by their shares so they do not collide.
+ * the order it asked; reserved slots, and any in a window half full, a window's share apart: no bursts); beyond it,
+ * it is refused with the time its tenant's turn comes, tenants' turns spaced by their shares so none collide.
  *
  * @example
  * const { decision, state } = scheduleJoin(undefined, { tenant: "acme", weight: 1, channel: arn, channelQuota: 2 },
@@ -145,8 +145,10 @@ export function scheduleJoin(
   const times = admitted.map((entry) => entry.at);
   const reservedTimes = times.filter((time) => time > nowMs);
   const canHold = reservedTimes.length < queue.maxHeld;
-  // reserved slots a window's share apart: what AWS receives is a steady stream, not bursts a jitter could merge
+  // reserved slots, and once a window is half full every slot, lie a share of a window apart: what AWS receives is
+  // a steady stream, not bursts a jitter could crowd into one of its seconds
   const spacing = { quota: 1, windowMs: windowMs / quota };
+  const busyAt = (at: number) => times.filter((time) => time > at - windowMs && time <= at).length >= quota / 2;
   const ownLatest = admitted.findLast((entry) => entry.tenant === tenant)?.at ?? nowMs;
   let at = Math.max(nowMs, ownLatest);
   let refusal: JoinDecision | undefined;
@@ -155,7 +157,7 @@ export function scheduleJoin(
     let next = at + decision.retryAfterMs;
     if (decision.allowed) {
       next = firstFit(ofChannel(admitted), channelPolicy, firstFit(times, policy, at));
-      if (next > nowMs) next = firstFit(reservedTimes, spacing, next);
+      if (queue.horizonMs > 0 && (next > nowMs || busyAt(next))) next = firstFit(times, spacing, next);
     } else refusal = decision;
     if (next === at && (at === nowMs || canHold)) {
       state.admitted = [...admitted.filter((entry) => entry.at <= at), { at, tenant, channel }];

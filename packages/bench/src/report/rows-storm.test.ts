@@ -1,0 +1,83 @@
+import { describe, it } from "vitest";
+import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
+import type { StormVariant } from "../storm/storm-proxy.ts";
+import { stormRows } from "./rows-storm.ts";
+
+const variant = (
+  name: StormVariant,
+  completionSeconds: number,
+  requestsPerDevice: number,
+  joinThrottles: number,
+  perJoinMs: number | undefined,
+): StormVariantResult => ({
+  variant: name,
+  bindings: {},
+  deadlineSeconds: 42,
+  summary: {
+    devices: 400,
+    joined: 400,
+    notJoined: 0,
+    gaveUp: 0,
+    completionSeconds,
+    floorSeconds: 4,
+    completionToFloor: completionSeconds / 4,
+    requests: requestsPerDevice * 400,
+    requestsPerDevice,
+    timeToJoinSeconds: { p50: 2, p90: 3.5, p99: 3.9, max: 4 },
+  },
+  answers: { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0 },
+  upstream: { joinCalls: 400 + joinThrottles, joinThrottles, otherCalls: 400, otherThrottles: 0 },
+  cpu:
+    perJoinMs === undefined
+      ? { measured: false, reason: "no workerd process found under this one" }
+      : { measured: true, cpuSeconds: (perJoinMs * 400) / 1000, perJoinMs, pids: [1] },
+  logCounts: {},
+});
+
+const result = (variants: StormVariantResult[]): StormResult => ({
+  devices: 400,
+  channels: 200,
+  accountJoinsPerSecond: 50,
+  floorSeconds: 4,
+  floorRule: "",
+  variants,
+});
+
+describe("stormRows", () => {
+  it("judges the scheduled variant against the goals and compares it with the reject baseline", ({
+    expect,
+  }) => {
+    const rows = stormRows({
+      ok: true,
+      value: result([variant("reject", 6, 4, 0, 2), variant("scheduled", 4.4, 1.1, 0, 1)]),
+    });
+    expect(rows).toHaveLength(10);
+    expect(rows.slice(0, 5).every((row) => row.goal === "" && row.met === "")).toBe(true);
+    expect(rows.slice(5).map((row) => [row.value, row.ratio, row.met])).toEqual([
+      ["4.4 s", "1.10×", "yes"],
+      ["1.10", "0.28×", "yes"],
+      ["0", "", "yes"],
+      ["2.0 s / 3.9 s · 0", "", ""],
+      ["1.00 ms", "0.50×", ""],
+    ]);
+    expect(rows[5]?.anchor).toBe("floor 4.0 s");
+  });
+
+  it("misses the goals on a slow, chatty, throttled run and says when CPU was not measured", ({ expect }) => {
+    const rows = stormRows({ ok: true, value: result([variant("scheduled", 5, 1.5, 3, undefined)]) });
+    expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "", ""]);
+    expect(rows[4]?.value).toBe("not measured: no workerd process found under this one");
+  });
+
+  it("meets no goal when a device never joined", ({ expect }) => {
+    const cut = variant("scheduled", Number.POSITIVE_INFINITY, 1, 0, Number.NaN);
+    cut.summary.notJoined = 400;
+    const rows = stormRows({ ok: true, value: result([cut]) });
+    expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "", ""]);
+    expect([rows[0]?.value, rows[4]?.value]).toEqual(["∞", "no joins"]);
+  });
+
+  it("reports a failed section as one row", ({ expect }) => {
+    expect(stormRows({ ok: false, error: "boom" })[0]?.value).toBe("not measured: boom");
+  });
+});

@@ -1,0 +1,108 @@
+/** @module Section 5's rows: the fleet storm, the reject baseline beside the scheduled proxy. */
+import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
+import type { StormVariant } from "../storm/storm-proxy.ts";
+import { failedRow, type Outcome, type Row, ratio, verdict } from "./row.ts";
+
+/** Goals of the scheduled variant: near the floor, about one request per device, nothing throttled upstream. */
+export const STORM_GOALS = { completionToFloor: 1.15, requestsPerDevice: 1.3, upstreamThrottles: 0 } as const;
+
+const LABELS: Record<StormVariant, string> = {
+  reject: "reject (MAX_QUEUE_WAIT_MS 0)",
+  scheduled: "scheduled (default wait)",
+  held: "scheduled (30 s wait)",
+};
+
+/** @example `seconds(12.345)` → `"12.3 s"`; a device that never joined makes it `"∞"` */
+const seconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} s` : "∞");
+
+const row = (measurement: string, value: string, extra: Partial<Row> = {}): Row => ({
+  section: "5",
+  measurement,
+  value,
+  anchor: "",
+  ratio: "",
+  goal: "",
+  met: "",
+  ...extra,
+});
+
+function variantRows(
+  result: StormResult,
+  figures: StormVariantResult,
+  baseline: StormVariantResult | undefined,
+) {
+  const { summary, upstream, cpu, variant } = figures;
+  const scheduled = variant !== "reject";
+  const name = `storm · ${LABELS[variant]}`;
+  const versus = (mine: number, theirs: number | undefined) =>
+    baseline !== undefined && theirs !== undefined ? ratio(mine / theirs) : "";
+  const cpuOf = (figures: StormVariantResult | undefined) =>
+    figures?.cpu.measured === true ? figures.cpu.perJoinMs : undefined;
+  const cpuPerJoin = cpuOf(figures);
+  // a goal counts only when every device joined: a run cut at its deadline meets "0 throttles" vacuously
+  const clean = summary.notJoined === 0;
+  return [
+    row(
+      `${name} · completion of ${result.devices.toLocaleString("en-US")} devices ÷ floor`,
+      seconds(summary.completionSeconds),
+      {
+        anchor: `floor ${seconds(result.floorSeconds)}`,
+        ratio: ratio(summary.completionToFloor),
+        goal: scheduled ? `≤ ${STORM_GOALS.completionToFloor}× floor` : "",
+        met: scheduled ? verdict(clean && summary.completionToFloor <= STORM_GOALS.completionToFloor) : "",
+      },
+    ),
+    row(`${name} · proxy requests per device`, summary.requestsPerDevice.toFixed(2), {
+      anchor: baseline ? `reject ${baseline.summary.requestsPerDevice.toFixed(2)}` : "",
+      ratio: versus(summary.requestsPerDevice, baseline?.summary.requestsPerDevice),
+      goal: scheduled ? `≤ ${STORM_GOALS.requestsPerDevice}` : "",
+      met: scheduled ? verdict(clean && summary.requestsPerDevice <= STORM_GOALS.requestsPerDevice) : "",
+    }),
+    row(
+      `${name} · upstream ClientLimitExceededException (emulator's log; of ${upstream.joinCalls.toLocaleString("en-US")} joins)`,
+      String(upstream.joinThrottles + upstream.otherThrottles),
+      {
+        goal: scheduled ? `= ${STORM_GOALS.upstreamThrottles}` : "",
+        met: scheduled
+          ? verdict(
+              clean && upstream.joinThrottles + upstream.otherThrottles === STORM_GOALS.upstreamThrottles,
+            )
+          : "",
+      },
+    ),
+    row(
+      `${name} · time to join p50 / p99 · not joined by the deadline (${seconds(figures.deadlineSeconds)})`,
+      `${seconds(summary.timeToJoinSeconds.p50)} / ${seconds(summary.timeToJoinSeconds.p99)} · ${summary.notJoined}`,
+    ),
+    row(
+      `${name} · proxy CPU per admitted join (workerd utime + stime ÷ 200 answers)`,
+      cpuPerJoin === undefined
+        ? `not measured${cpu.measured ? "" : `: ${cpu.reason}`}`
+        : Number.isFinite(cpuPerJoin)
+          ? `${cpuPerJoin.toFixed(2)} ms`
+          : "no joins",
+      {
+        anchor: baseline && cpuOf(baseline) !== undefined ? `reject ${cpuOf(baseline)?.toFixed(2)} ms` : "",
+        ratio: cpuPerJoin === undefined ? "" : versus(cpuPerJoin, cpuOf(baseline)),
+      },
+    ),
+  ];
+}
+
+/**
+ * Rows for section 5, the reject baseline first; the scheduled variant carries the goals and its ratios to
+ * the baseline.
+ *
+ * @example
+ * ```ts
+ * stormRows({ ok: true, value: await runStorm(proxyCode, plan) });
+ * ```
+ */
+export function stormRows(outcome: Outcome<StormResult>): Row[] {
+  if (!outcome.ok) return [failedRow("5", "storm", outcome.error)];
+  const result = outcome.value;
+  const baseline = result.variants.find((figures) => figures.variant === "reject");
+  return result.variants.flatMap((figures) =>
+    variantRows(result, figures, figures.variant === "reject" ? undefined : baseline),
+  );
+}

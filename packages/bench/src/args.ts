@@ -1,7 +1,7 @@
 /** @module Command-line options of `npm run bench`. */
 
 /** The benchmark's sections, in the order they run and print. */
-export const SECTIONS = ["signing", "bundle", "load", "limiter"] as const;
+export const SECTIONS = ["signing", "bundle", "load", "limiter", "storm"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Parsed options. */

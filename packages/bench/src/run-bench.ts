@@ -11,7 +11,9 @@ import { bundleRows } from "./report/rows-bundle.ts";
 import { limiterRows } from "./report/rows-limiter.ts";
 import { loadRows } from "./report/rows-load.ts";
 import { signingRows } from "./report/rows-signing.ts";
+import { stormRows } from "./report/rows-storm.ts";
 import { runSigning, type SigningOutcome } from "./signing/run-signing.ts";
+import { runStorm, type StormResult } from "./storm/run-storm.ts";
 
 /** Everything one run produced. */
 export interface BenchReport {
@@ -23,6 +25,7 @@ export interface BenchReport {
   bundle?: Outcome<BundleSizes>;
   load?: Outcome<LoadResult>;
   limiter?: Outcome<LimiterResult>;
+  storm?: Outcome<StormResult>;
 }
 
 async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
@@ -63,7 +66,7 @@ export async function runBench(args: BenchArgs, progress: (line: string) => void
   if (wants("signing")) {
     report.signing = await step("1 signing on node, deno, bun, workerd", () => runSigning(plan.signing));
   }
-  const needsWorker = wants("bundle") || wants("load") || wants("limiter");
+  const needsWorker = wants("bundle") || wants("load") || wants("limiter") || wants("storm");
   const worker = needsWorker
     ? await step("building the proxy with wrangler", wranglerWorkerBundle)
     : undefined;
@@ -90,11 +93,17 @@ export async function runBench(args: BenchArgs, progress: (line: string) => void
       withWorker((code) => runLimiter(code, plan.limiter)),
     );
   }
+  if (wants("storm")) {
+    report.storm = await step("5 storm: a fleet reconnecting at once, reject vs scheduled", () =>
+      withWorker((code) => runStorm(code, plan.storm, progress)),
+    );
+  }
   report.rows = [
     ...(report.signing ? signingRows(report.signing) : []),
     ...(report.bundle ? bundleRows(report.bundle) : []),
     ...(report.load ? loadRows(report.load) : []),
     ...(report.limiter ? limiterRows(report.limiter) : []),
+    ...(report.storm ? stormRows(report.storm) : []),
   ];
   report.durationSeconds = Math.round((performance.now() - started) / 100) / 10;
   return report;

@@ -23,6 +23,13 @@ describe("percentile (nearest rank)", () => {
     expect(percentile(oneToHundred, 50)).toBe(50);
     expect(percentile(oneToHundred, 99)).toBe(99);
     expect(percentile(oneToHundred, 99.9)).toBe(100);
+    // p99.9 of a 60 s window at ~33/s: the second-worst of 2,000
+    expect(
+      percentile(
+        Array.from({ length: 2000 }, (_, i) => i + 1),
+        99.9,
+      ),
+    ).toBe(1998);
     expect(percentile(oneToHundred, 100)).toBe(100);
     expect(percentile(oneToHundred, 0)).toBe(1);
   });

@@ -28,7 +28,8 @@ export function median(values: readonly number[]): number {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   if (!(p >= 0 && p <= 100)) throw new RangeError("percentile must be within 0..100");
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  // the tolerance keeps float error from bumping an exact rank: (99.9 / 100) * 2000 is 1998.0000000000002
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length - 1e-9));
   return sorted[rank - 1] ?? Number.NaN;
 }
 

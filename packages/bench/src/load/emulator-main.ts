@@ -1,7 +1,12 @@
 /** @module Child-process entry: the emulator with the bench fleet, on its own core, until stdin closes. */
+
+import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 import process from "node:process";
+import { createInterface } from "node:readline";
+import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { benchDataSet } from "./bench-fleet.ts";
+import { type GcEvent, nodeGcBytes, oldGenerationBytes } from "./gc-trace.ts";
 
 const emulator = await startEmulator({ port: 0, host: "127.0.0.1", dataSet: benchDataSet() });
 let closing = false;
@@ -11,9 +16,77 @@ const close = async () => {
   await emulator.close();
   process.exit(0);
 };
+
+/** A GC window: `gc-start` on stdin opens it, `gc-stop` answers one JSON line with its collections and bytes. */
+let window:
+  | {
+      observer: PerformanceObserver;
+      profiler: GCProfiler;
+      events: GcEvent[];
+      usedBefore: number;
+      oldBefore: number;
+      fromMs: number;
+    }
+  | undefined;
+const oldNow = () =>
+  oldGenerationBytes(
+    getHeapSpaceStatistics().map((space) => ({
+      spaceName: space.space_name,
+      spaceUsedSize: space.space_used_size,
+    })),
+  );
+const record = (entries: readonly PerformanceEntry[]) => {
+  for (const entry of entries) {
+    const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+    if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR && kind !== constants.NODE_PERFORMANCE_GC_MINOR)
+      continue;
+    window?.events.push({
+      heap: "emulator",
+      kind: kind === constants.NODE_PERFORMANCE_GC_MAJOR ? "full" : "minor",
+      // epoch ms here; the parent moves it onto its own clock
+      startMs: performance.timeOrigin + entry.startTime,
+      pauseMs: entry.duration,
+      freedBytes: 0,
+      oldBeforeBytes: 0,
+      oldAfterBytes: 0,
+      reason: "",
+    });
+  }
+};
+const command = (line: string) => {
+  if (line === "gc-start" && window === undefined) {
+    const observer = new PerformanceObserver((list) => record(list.getEntries()));
+    observer.observe({ entryTypes: ["gc"] });
+    const profiler = new GCProfiler();
+    profiler.start();
+    const usedBefore = getHeapStatistics().used_heap_size;
+    window = {
+      observer,
+      profiler,
+      events: [],
+      usedBefore,
+      oldBefore: oldNow(),
+      fromMs: performance.timeOrigin + performance.now(),
+    };
+  } else if (line === "gc-stop" && window !== undefined) {
+    const { observer, profiler, events, usedBefore, oldBefore, fromMs } = window;
+    record(observer.takeRecords());
+    observer.disconnect();
+    const bytes = nodeGcBytes(profiler.stop().statistics);
+    const usedAfter = getHeapStatistics().used_heap_size;
+    const oldGrowth = {
+      bytes: oldNow() - oldBefore + bytes.oldClearedBytes,
+      fromMs,
+      toMs: performance.timeOrigin + performance.now(),
+    };
+    window = undefined;
+    const report = { events, usedBefore, usedAfter, freedBytes: bytes.freedBytes, oldGrowth };
+    process.stdout.write(`${JSON.stringify({ gc: report })}\n`);
+  }
+};
 // The parent holds stdin open; when it exits, however abruptly, stdin ends and so does the emulator.
+createInterface({ input: process.stdin }).on("line", command);
 process.stdin.on("end", () => void close());
-process.stdin.resume();
 process.on("SIGTERM", () => void close());
 process.on("SIGINT", () => void close());
 process.stdout.write(`${JSON.stringify({ url: emulator.url })}\n`);

@@ -4,20 +4,35 @@ import { DEMO_CREDENTIALS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtu
 import { tenantStorageKey } from "@kvs-webrtc-storage/worker";
 import { bundle } from "../build/esbuild-bundle.ts";
 import { benchFile } from "../runtime/paths.ts";
-import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";
+import { type RunningWorkerd, startWorkerd, type WorkerSpec } from "../runtime/workerd.ts";
 import { BENCH_TENANT_KEY, benchChannels, benchTenantRecord, FLEET_SHAPE } from "./bench-fleet.ts";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.ts";
+import { allocatedBytes, type GcEvent, type OldGrowth } from "./gc-trace.ts";
+import { connectInspector, type InspectorSession } from "./inspector.ts";
 import type { LoadRequest } from "./load-client.ts";
+import { type GcTracing, nameIsolate, prepareGcTracing, watchWorkerdHeap, withEnv } from "./workerd-gc.ts";
 
 /** (a) trivial route, (b) emulator called directly, (c) the proxy's full path, in the table's order. */
 export const TARGET_NAMES = ["trivial", "emulator", "proxy"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** What a target's heaps did in one measurement window. */
+export interface GcObservation {
+  /** Every collection in the processes the target's requests pass through, on the bench's clock. */
+  events: GcEvent[];
+  /** Bytes the target's own heap allocated: its Worker's isolate, or the emulator process. */
+  allocatedBytes: number;
+  /** How much its old generation grew, and over which span (absent if it cannot be told). */
+  oldGrowth: OldGrowth | undefined;
+}
 
 /** One target: where it listens and how to build a fresh list of requests for a rate. */
 export interface LoadTarget {
   name: TargetName;
   origin: string;
   requests(rate: number): Promise<LoadRequest[]>;
+  /** Starts watching the target's collections; the returned function ends the window. Throws if it cannot. */
+  watchGc(): Promise<() => Promise<GcObservation>>;
 }
 
 /**
@@ -89,9 +104,40 @@ async function signedRequests(origin: string, rate: number): Promise<LoadRequest
   );
 }
 
+/** Watches the emulator child's collections (Node's own `gc` entries and `v8.GCProfiler`). */
+async function watchEmulator(emulator: EmulatorProcess): Promise<() => Promise<GcObservation>> {
+  emulator.gcStart();
+  return async () => {
+    const report = await emulator.gcStop();
+    return {
+      events: report.events,
+      allocatedBytes: allocatedBytes(report.usedBefore, report.usedAfter, [report]),
+      oldGrowth: report.oldGrowth,
+    };
+  };
+}
+
+/** Opens the named Workers' inspector sessions into `sessions`, each with its isolate found in the GC trace. */
+async function traceWorkers(
+  workerd: RunningWorkerd,
+  tracing: GcTracing,
+  names: readonly string[],
+  sessions: Map<string, InspectorSession>,
+): Promise<void> {
+  if (!tracing.ok) throw new Error(tracing.reason);
+  const inspector = await workerd.miniflare.getInspectorURL();
+  for (const name of names) {
+    const session = await connectInspector(new URL(`/core:user:${name}`, inspector).href);
+    sessions.set(name, session);
+    const origin = (await workerd.miniflare.unsafeGetDirectURL(name)).origin;
+    await nameIsolate(session, origin, tracing.log, name);
+  }
+}
+
 /**
  * Starts the emulator (own Node process) and one workerd holding the proxy bundle (with its KV tenant
- * registry and SQLite limiter) and the trivial Worker, each on its own loopback socket.
+ * registry and SQLite limiter) and the trivial Worker, each on its own loopback socket. workerd runs with
+ * V8's GC trace and its inspector open, so each target can report its collections and allocation.
  *
  * @example
  * ```ts
@@ -101,18 +147,24 @@ async function signedRequests(origin: string, rate: number): Promise<LoadRequest
 export async function startLoadTargets(proxyCode: string): Promise<LoadTargets> {
   let emulator: EmulatorProcess | undefined;
   let workerd: RunningWorkerd | undefined;
+  let tracing: GcTracing | undefined;
+  const sessions = new Map<string, InspectorSession>();
   const stop = async () => {
+    for (const session of sessions.values()) await session.close();
     await workerd?.stop();
+    if (tracing?.ok) await tracing.stop();
     await emulator?.stop();
   };
   try {
     emulator = await startEmulatorProcess();
+    tracing = await prepareGcTracing();
+    const traced = tracing;
     const trivialCode = await bundle(benchFile("load/trivial-worker.ts"), {
       target: "workerd",
       minify: true,
     });
     const socket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
-    workerd = await startWorkerd([
+    const workers: WorkerSpec[] = [
       {
         name: "proxy",
         code: proxyCode,
@@ -124,21 +176,64 @@ export async function startLoadTargets(proxyCode: string): Promise<LoadTargets> 
         },
       },
       { name: "trivial", code: trivialCode, options: socket },
-    ]);
+    ];
+    workerd = traced.ok
+      ? await withEnv(traced.env, () =>
+          startWorkerd(workers, {
+            inspectorPort: 0,
+            onLog: (_level, message) => void traced.log.line(message, performance.now()),
+          }),
+        )
+      : await startWorkerd(workers);
+    const running = workerd;
+    // Without the trace or the isolates' names, latencies are still measured; the GC figures are not.
+    let gcUnavailable: string | undefined;
+    try {
+      await traceWorkers(running, traced, ["proxy", "trivial"], sessions);
+    } catch (error) {
+      gcUnavailable = error instanceof Error ? error.message : String(error);
+      for (const session of sessions.values()) await session.close();
+      sessions.clear();
+    }
+    const watchWorker = async (name: string) => {
+      const session = sessions.get(name);
+      if (!traced.ok || session === undefined) throw new Error(gcUnavailable ?? "no GC trace");
+      return watchWorkerdHeap(session, traced.log, name);
+    };
     const kv = await workerd.miniflare.getKVNamespace("TENANTS", "proxy");
     const record = await benchTenantRecord();
     await kv.put(tenantStorageKey(record.tenantId), JSON.stringify(record));
     const origin = async (name: string) => (await workerd?.miniflare.unsafeGetDirectURL(name))?.origin ?? "";
     const emulatorOrigin = emulator.url;
     const devices = async (rate: number) => deviceRequests(rate);
+    const child = emulator;
     const targets: Record<TargetName, LoadTarget> = {
-      trivial: { name: "trivial", origin: await origin("trivial"), requests: devices },
+      trivial: {
+        name: "trivial",
+        origin: await origin("trivial"),
+        requests: devices,
+        watchGc: () => watchWorker("trivial"),
+      },
       emulator: {
         name: "emulator",
         origin: emulatorOrigin,
         requests: (rate) => signedRequests(emulatorOrigin, rate),
+        watchGc: () => watchEmulator(child),
       },
-      proxy: { name: "proxy", origin: await origin("proxy"), requests: devices },
+      proxy: {
+        name: "proxy",
+        origin: await origin("proxy"),
+        requests: devices,
+        // a proxied join runs in workerd and then in the emulator: both processes' pauses reach it
+        watchGc: async () => {
+          const stopProxy = await watchWorker("proxy");
+          const stopEmulator = await watchEmulator(child);
+          return async () => {
+            const [proxy, upstream] = [await stopProxy(), await stopEmulator()];
+            return { ...proxy, events: [...proxy.events, ...upstream.events] };
+          };
+        },
+      },
     };
     return { targets, stop };
   } catch (error) {

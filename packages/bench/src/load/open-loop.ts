@@ -1,5 +1,6 @@
 /** @module Open-model load: requests leave at fixed times whatever the answers, so no coordinated omission. */
 import { type LatencySummary, summarize } from "../stats.ts";
+import type { RequestTiming } from "./gc-trace.ts";
 import type { LoadClient, LoadRequest } from "./load-client.ts";
 
 /** What one fixed-rate run saw. Latency runs from each request's *scheduled* time to its last byte. */
@@ -14,6 +15,8 @@ export interface OpenLoopResult {
   latencyMs: LatencySummary;
   /** Every OK latency, ascending, for percentile charts. */
   sortedLatenciesMs: number[];
+  /** When each OK request was scheduled and answered (bench clock), to set them against GC pauses. */
+  timings: RequestTiming[];
   /** How late the generator itself sent (its own health: should stay near timer granularity). */
   sendLagP99Ms: number;
 }
@@ -45,6 +48,7 @@ export async function openLoop(
   const interval = 1000 / plan.rate;
   const start = performance.now() + 5;
   const latencies: number[] = [];
+  const timings: RequestTiming[] = [];
   const lags: number[] = [];
   const failures: Record<string, number> = {};
   const pending = new Set<Promise<void>>();
@@ -58,8 +62,10 @@ export async function openLoop(
         if (prepared === undefined) throw new Error("no requests to send");
         lags.push(now - scheduledAt);
         const done = client.send(prepared).then(({ status, endedAt }) => {
-          if (status >= 200 && status < 300) latencies.push(endedAt - scheduledAt);
-          else failures[status] = (failures[status] ?? 0) + 1;
+          if (status >= 200 && status < 300) {
+            latencies.push(endedAt - scheduledAt);
+            timings.push({ scheduledAtMs: scheduledAt, endedAtMs: endedAt });
+          } else failures[status] = (failures[status] ?? 0) + 1;
           pending.delete(done);
         });
         pending.add(done);
@@ -84,6 +90,7 @@ export async function openLoop(
     unanswered,
     latencyMs: summarize(summaryInput),
     sortedLatenciesMs: sorted,
+    timings: [...timings],
     sendLagP99Ms: summarize(lags).p99,
   };
 }

@@ -1,9 +1,7 @@
 import { describe, it } from "vitest";
-import type { LoadResult, TargetFigures } from "../load/run-load.ts";
 import type { SigningResult } from "../signing/measure-signing.ts";
 import { bundleRows } from "./rows-bundle.ts";
 import { limiterRows } from "./rows-limiter.ts";
-import { loadRows } from "./rows-load.ts";
 import { signingRows } from "./rows-signing.ts";
 
 const signer = (medianUs: number) => ({ medianUs, roundMediansUs: [medianUs], opsPerBatch: 100 });
@@ -75,45 +73,6 @@ describe("bundleRows", () => {
 
   it("reports a failed build as one row", ({ expect }) => {
     expect(bundleRows({ ok: false, error: "wrangler failed" })).toHaveLength(1);
-  });
-});
-
-const target = (maxRate: number, p99: number, failed = 0): TargetFigures => ({
-  closedLoopRate: maxRate,
-  maxRate,
-  probes: [],
-  atHalfRate: { count: 100, p50: p99 / 2, p90: p99 * 0.8, p99, max: p99, failed, sortedLatenciesMs: [] },
-});
-const load = (proxy: TargetFigures, emulator = target(900, 4)): LoadResult => ({
-  p99SloMs: 50,
-  halfRate: proxy.maxRate / 2,
-  targets: { trivial: target(1000, 2), emulator, proxy },
-});
-
-describe("loadRows", () => {
-  it("meets both goals when the proxy keeps half the trivial rate and adds at most 5 ms at p99", ({
-    expect,
-  }) => {
-    const rows = loadRows({ ok: true, value: load(target(500, 9)) });
-    expect(rows).toHaveLength(7);
-    expect(rows.filter((row) => row.met !== "").map((row) => [row.value, row.ratio, row.met])).toEqual([
-      ["500/s", "0.50×", "yes"],
-      ["5.0 ms", "2.25×", "yes"],
-    ]);
-    expect(rows[3]?.measurement).toContain("at 250/s");
-  });
-
-  it("misses them when the proxy is slow, and never passes a run with failed requests", ({ expect }) => {
-    const slow = loadRows({ ok: true, value: load(target(100, 30)) });
-    expect(slow.filter((row) => row.met !== "").map((row) => row.met)).toEqual(["no", "no"]);
-    const failing = loadRows({ ok: true, value: load(target(600, 5, 3)) });
-    expect(failing.at(-1)?.met).toBe("no");
-    expect(failing[5]?.value).toContain("(3 failed)");
-  });
-
-  it("shows unanswered requests as an infinite percentile", ({ expect }) => {
-    const rows = loadRows({ ok: true, value: load(target(100, Number.POSITIVE_INFINITY, 1)) });
-    expect(rows.at(-1)?.value).toBe("∞ ms");
   });
 });
 

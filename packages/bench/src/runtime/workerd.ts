@@ -12,6 +12,14 @@ export interface WorkerSpec {
   options?: Record<string, unknown>;
 }
 
+/** Options of the workerd instance itself (every field optional; none changes the Workers). */
+export interface WorkerdOptions {
+  /** Opens V8's inspector on this loopback port (0: any free one; `miniflare.getInspectorURL()` tells it). */
+  inspectorPort?: number;
+  /** Sees every line workerd printed (lines that are not structured logs arrive as level "log"). */
+  onLog?: (level: string, message: string) => void;
+}
+
 /** A running workerd with its Workers. */
 export interface RunningWorkerd {
   /** Origin of the first Worker on 127.0.0.1. */
@@ -33,13 +41,18 @@ export interface RunningWorkerd {
  * try { await fetch(workerd.url); } finally { await workerd.stop(); }
  * ```
  */
-export async function startWorkerd(workers: readonly WorkerSpec[]): Promise<RunningWorkerd> {
+export async function startWorkerd(
+  workers: readonly WorkerSpec[],
+  instance: WorkerdOptions = {},
+): Promise<RunningWorkerd> {
   const logCounts: Record<string, number> = {};
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
-      handleStructuredLogs: ({ level }: { level: string }) => {
+      ...(instance.inspectorPort === undefined ? {} : { inspectorPort: instance.inspectorPort }),
+      handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+        instance.onLog?.(level, message);
         logCounts[level] = (logCounts[level] ?? 0) + 1;
       },
       workers: workers.map((worker) => ({

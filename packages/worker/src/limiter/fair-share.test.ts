@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, it, vi } from "vitest";
+import { describe, it, onTestFinished, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { putTenant } from "../../test/support/tenants.ts";
@@ -30,6 +30,11 @@ describe("fair sharing of an AWS account's joins between tenants", () => {
     timeout: 60_000,
   }, async ({ expect }) => {
     const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "50" });
+    // the clock is simulated: the send gate's spacing (tested on its own) would wait in real time
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
+    vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
     const flooder = await putTenant(env, "flooder", grant("flood-*"));
     const modest = await putTenant(env, "modest", grant("cam-*"));
     const forwardedAt: number[] = [];

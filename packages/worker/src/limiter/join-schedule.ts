@@ -148,7 +148,8 @@ export function scheduleJoin(
   // reserved slots, and once a window is half full every slot, lie a share of a window apart: what AWS receives is
   // a steady stream, not bursts a jitter could crowd into one of its seconds
   const spacing = { quota: 1, windowMs: windowMs / quota };
-  const busyAt = (at: number) => times.filter((time) => time > at - windowMs && time <= at).length >= quota / 2;
+  const busyAt = (at: number) =>
+    times.filter((time) => time > at - windowMs && time <= at).length >= quota / 2;
   const ownLatest = admitted.findLast((entry) => entry.tenant === tenant)?.at ?? nowMs;
   let at = Math.max(nowMs, ownLatest);
   let refusal: JoinDecision | undefined;

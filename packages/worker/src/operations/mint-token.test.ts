@@ -21,6 +21,9 @@ frozenProxy(START, (fake, tenantKey) => {
 
 const viewer = { channelArn: CHANNELS.demoCamera, role: "VIEWER", clientId: "v1" } as const;
 
+// an isolate keeps a tenant's record 30 s (KV's edge cache keeps it as long): a change counts after both
+const afterRecordCache = (times = 1) => vi.setSystemTime(START + times * 30_000);
+
 async function mint(body: object, credential = key, using = bindings): Promise<Response> {
   return post(using, "/v1/tokens", body, credential);
 }
@@ -108,6 +111,7 @@ describe("a device token", () => {
     await putTenant(env, "acme", {
       channels: [{ accountId: "111122223333", region: "us-west-2", channelName: "demo-camera-2" }],
     });
+    afterRecordCache();
     expect((await viewerJoin(token)).status).toBe(403);
   });
 
@@ -122,6 +126,7 @@ describe("a device token", () => {
   it("stops working when its tenant is disabled", async ({ expect }) => {
     const token = await tokenFor();
     await putTenant(env, "acme", { disabled: true });
+    afterRecordCache();
     expect((await viewerJoin(token)).status).toBe(401);
   });
 
@@ -129,8 +134,10 @@ describe("a device token", () => {
     const token = await tokenFor();
     const rotated = await hashSecret("rotated-secret-0123456789abcdef");
     await putTenant(env, "acme", { keyHashes: [rotated, await hashSecret(secretFor("acme"))] });
+    afterRecordCache();
     expect((await viewerJoin(token)).status).toBe(200);
     await putTenant(env, "acme", { keyHashes: [rotated] });
+    afterRecordCache(2);
     expect((await viewerJoin(token)).status).toBe(401);
   });
 

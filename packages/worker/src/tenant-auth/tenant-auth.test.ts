@@ -146,6 +146,29 @@ describe("authentication", () => {
   });
 });
 
+describe("the tenant's record in the isolate", () => {
+  it("is read from KV once per 30 s, and a disabled tenant is refused once that has passed", async ({
+    expect,
+  }) => {
+    const reads: string[] = [];
+    const tenants = {
+      get: (name: string, options: unknown) => {
+        reads.push(name);
+        return env.TENANTS.get(name, options as { type: "text" });
+      },
+    } as unknown as KVNamespace;
+    bindings = testEnv({ TENANTS: tenants });
+    const channels = [CHANNELS.demoCamera, CHANNELS.demoCamera2];
+    for (const channelArn of channels) expect((await join(key, {}, channelArn)).status).toBe(200);
+    expect(reads.filter((name) => name.includes("acme"))).toHaveLength(1);
+    await putTenant(env, "acme", { disabled: true });
+    vi.setSystemTime(Date.UTC(2030, 0, 1) + 29_999);
+    expect((await join(key, {}, CHANNELS.demoCamera)).status).toBe(200);
+    vi.setSystemTime(Date.UTC(2030, 0, 1) + 30_000);
+    expect((await join(key, {}, CHANNELS.demoCamera2)).status).toBe(401);
+  });
+});
+
 describe("authorization", () => {
   it("answers 403 for a channel outside the tenant's grants", async ({ expect }) => {
     const response = await join(key, {}, CHANNELS.other);

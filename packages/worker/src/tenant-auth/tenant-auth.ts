@@ -41,10 +41,13 @@ export interface TenantVariables extends RequestVariables {
 
 // slots compared on every call, so timing does not reveal how many hashes a tenant has (or whether it exists)
 const SECRET_SLOTS = 2;
-// edge caching keeps KV reads cheap; a disabled tenant is refused within this many seconds (plus KV propagation)
-const CACHE_TTL_SECONDS = 60;
-// KV answers the same text for a minute at a time: its parse is kept per tenant until the text changes
-const parsed = new BoundedCache<string, { raw: string; record: TenantRecord | undefined }>(1024);
+// a record is read from KV's edge cache (its shortest time, 30 s) and then kept in the isolate as long again: a
+// disabled tenant is refused within a minute (plus KV propagation), and most joins read no KV at all (each read
+// costs garbage that brings the next full collection, and its pause, closer)
+const CACHE_TTL_SECONDS = 30;
+type KnownTenants = BoundedCache<string, { record: TenantRecord | undefined; readAtMs: number }>;
+// per configuration, as the isolate's other caches: a redeployed configuration starts afresh
+const knownTenants = new WeakMap<Config, KnownTenants>();
 /**
  * Authenticates `Authorization: Bearer <keyId>.<secret>` (the key id is the tenant id) or a device token. Unknown
  * key, wrong secret, bad token and disabled tenant are the same 401; each failure is counted against the client
@@ -100,7 +103,7 @@ async function authenticate(
       ? await verifyToken(token, env, config, nowMs)
       : key === undefined
         ? undefined
-        : await verifyKey(key.keyId, key.secret, env);
+        : await verifyKey(key.keyId, key.secret, env, config);
   if (verified !== undefined) return ok(verified);
   // a request without credentials guessed nothing: it costs no limiter call
   if (authorization === "") return fail({ kind: "unauthenticated" });
@@ -111,8 +114,9 @@ async function verifyKey(
   keyId: string,
   secret: string,
   env: TenantBindings,
+  config: Config,
 ): Promise<Authenticated | undefined> {
-  const tenant = await findTenant(env.TENANTS, keyId);
+  const tenant = await findTenant(env.TENANTS, keyId, config);
   const keyHash = await matchingHash(secret, tenant?.keyHashes ?? []);
   if (keyHash === undefined || tenant === undefined || tenant.disabled) return undefined;
   return { tenant, credential: { kind: "key", keyHash } };
@@ -128,7 +132,7 @@ async function verifyToken(
   const keys = config.TOKEN_SIGNING_KEYS ?? [];
   const token = await verifyDeviceToken(bearer, keys, { nowMs, maxTtlSeconds: config.TOKEN_MAX_TTL_SECONDS });
   if (token === undefined) return undefined;
-  const tenant = await findTenant(env.TENANTS, token.tenantId);
+  const tenant = await findTenant(env.TENANTS, token.tenantId, config);
   if (tenant === undefined || tenant.disabled || !(await mintedByCurrentKey(tenant.keyHashes, token, keys))) {
     return undefined;
   }
@@ -136,18 +140,29 @@ async function verifyToken(
   return { tenant, credential: { kind: "token", grant: { channelArn, role, clientId, origin } } };
 }
 
-async function findTenant(kv: KVNamespace, tenantId: string): Promise<TenantRecord | undefined> {
+async function findTenant(
+  kv: KVNamespace,
+  tenantId: string,
+  config: Config,
+): Promise<TenantRecord | undefined> {
+  let known = knownTenants.get(config);
+  if (known === undefined) {
+    known = new BoundedCache(1024);
+    knownTenants.set(config, known);
+  }
+  const nowMs = Date.now();
+  const cached = known.get(tenantId);
+  if (cached !== undefined && nowMs - cached.readAtMs < CACHE_TTL_SECONDS * 1000) return cached.record;
   const raw = await kv.get(tenantStorageKey(tenantId), { type: "text", cacheTtl: CACHE_TTL_SECONDS });
+  // an unknown tenant is not kept: ids nobody holds cannot push the known ones out
   if (raw === null) return undefined;
-  const known = parsed.get(tenantId);
-  if (known !== undefined && known.raw === raw) return known.record;
   let record: TenantRecord | undefined;
   try {
     record = parseTenantRecord(JSON.parse(raw));
   } catch {
     record = undefined;
   }
-  parsed.set(tenantId, { raw, record });
+  known.set(tenantId, { record, readAtMs: nowMs });
   return record;
 }
 

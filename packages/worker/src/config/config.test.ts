@@ -50,6 +50,10 @@ describe("configuration", () => {
       "k1:first-signing-secret-0123456789abcdef,k1:second-signing-secret-0123456789abcd",
     ],
     ["TOKEN_MAX_TTL_SECONDS", "604800"],
+    // a turn is told in whole seconds, rounded down: a shorter hold could not take the device coming a second early
+    ["MAX_QUEUE_WAIT_MS", "1500"],
+    ["MAX_QUEUE_WAIT_MS", "60000"],
+    ["MAX_HELD_REQUESTS", "0"],
   ] as const)("names %s once, without its value, when it is %j", ([name, value], { expect }) => {
     const result = loadConfig(testEnv({ [name]: value } as Partial<Env>));
     expect(result.ok).toBe(false);

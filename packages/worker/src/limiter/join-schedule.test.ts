@@ -143,6 +143,29 @@ describe("admission scheduling", () => {
     expect(Math.max(...waits)).toBeLessThanOrEqual(12 * W);
   });
 
+  it("shares the object's holds like its joins: a tenant holding its share cannot keep a newcomer from a hold", ({
+    expect,
+  }) => {
+    let state: AccountJoins | undefined;
+    const queue = { horizonMs: 30_000, maxHeld: 10 };
+    const ask = (tenant: string, n: number, at: number) => {
+      const result = scheduleJoin(
+        state,
+        { tenant, weight: 1, channel: `${tenant}-${n}`, channelQuota: 2 },
+        { quota: 10, windowMs: W },
+        at,
+        queue,
+      );
+      state = result.state;
+      return result.decision;
+    };
+    for (let n = 0; n < 100; n++) ask("flood", n, 0);
+    // the flood holds all 10 (alone, its share is the whole cap); the newcomer still gets a slot, not a turn
+    const newcomer = ask("late", 0, 10);
+    expect(newcomer.allowed).toBe(true);
+    expect(newcomer.waitMs ?? Infinity).toBeLessThanOrEqual(3 * W);
+  });
+
   it("keeps every request of a steady tenant within its share admitted while another floods, within a window", ({
     expect,
   }) => {

@@ -50,7 +50,7 @@ export interface JoinDecision extends WindowDecision {
 /** How far ahead slots are reserved: `horizonMs` 0 never reserves (a join fits now or is refused). */
 export interface JoinQueue {
   readonly horizonMs: number;
-  /** Reserved slots the account may hold at once; beyond them a join is told when to come back. */
+  /** Reserved slots the account may hold at once, shared by weight; beyond its share a join is told its turn. */
   readonly maxHeld: number;
 }
 
@@ -143,8 +143,9 @@ export function scheduleJoin(
   };
 
   const times = admitted.map((entry) => entry.at);
-  const reservedTimes = times.filter((time) => time > nowMs);
-  const canHold = reservedTimes.length < queue.maxHeld;
+  // the object's holds are shared like its joins: a tenant holding its share cannot keep another from holding
+  const ownHolds = admitted.filter((entry) => entry.tenant === tenant && entry.at > nowMs).length;
+  const canHold = ownHolds < Math.max(1, Math.floor((queue.maxHeld * weight) / totalWeight));
   // reserved slots, and once a window is half full every slot, lie a share of a window apart: what AWS receives is
   // a steady stream, not bursts a jitter could crowd into one of its seconds
   const spacing = { quota: 1, windowMs: windowMs / quota };

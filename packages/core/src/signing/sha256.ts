@@ -15,7 +15,6 @@ export const INITIAL_STATE = primes.slice(0, 8).map((p) => bits(Math.sqrt(p)));
 const encoder = new TextEncoder();
 const words = new Int32Array(64);
 const state = new Int32Array(8);
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 // reused between calls (hashing is synchronous, so no two calls overlap); grows for longer input
 let buffer = new Uint8Array(1024);
 let view = new DataView(buffer.buffer);
@@ -63,11 +62,22 @@ function compress(offset: number): void {
   (state[7] as number) += h;
 }
 
-/** Lowercase hex of bytes. */
+// hex digits are written as character codes and made one string: appending two digits at a time would build a
+// chain of partial strings (one object per byte) before the whole is flattened
+let hexCodes = new Uint8Array(64);
+const DIGITS = new TextEncoder().encode("0123456789abcdef");
+function writeHexByte(at: number, byte: number): void {
+  hexCodes[at] = DIGITS[byte >>> 4] as number;
+  hexCodes[at + 1] = DIGITS[byte & 15] as number;
+}
+const hexString = (length: number): string =>
+  String.fromCharCode.apply(null, hexCodes.subarray(0, length) as unknown as number[]);
+
+/** Lowercase hex of bytes (a digest or a signature: one argument per digit, so a few dozen bytes). */
 export function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += HEX[byte];
-  return hex;
+  if (hexCodes.length < bytes.length * 2) hexCodes = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) writeHexByte(i * 2, bytes[i] as number);
+  return hexString(bytes.length * 2);
 }
 
 /** Lowercase hex SHA-256 of `data`, or of the UTF-8 encoding of a string. */
@@ -89,10 +99,9 @@ export function sha256Hex(data: string | Uint8Array): string {
   view.setUint32(end - 4, length * 8);
   state.set(INITIAL_STATE);
   for (let offset = 0; offset < end; offset += 64) compress(offset);
-  let hex = "";
-  for (const word of state) {
-    hex +=
-      (HEX[word >>> 24] as string) + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
+  for (let i = 0; i < 8; i++) {
+    const word = state[i] as number;
+    for (let byte = 0; byte < 4; byte++) writeHexByte(i * 8 + byte * 2, (word >>> (24 - byte * 8)) & 0xff);
   }
-  return hex;
+  return hexString(64);
 }

@@ -25,7 +25,7 @@ type Step = MiddlewareHandler;
 const named =
   (name: string): MiddlewareHandler<{ Variables: RequestVariables }> =>
   async (c, next) => {
-    c.var.log.operation = name;
+    c.get("log").operation = name;
     await next();
   };
 
@@ -43,16 +43,19 @@ const proxied = (proxiedOperation: Operation): Step[] =>
 // every request, routed or not, is logged and gets its CORS answer (which ends a preflight)
 const EVERY_REQUEST: readonly Step[] = [requestLog(), tenantCors()];
 
+// a route's whole chain, built once: every request's steps, then the route's own
+const chain = (steps: readonly Step[]): readonly Step[] => [...EVERY_REQUEST, ...steps];
+
 // by method and exact path: AWS operation paths take no trailing slash and no other case
 const ROUTES: ReadonlyMap<string, readonly Step[]> = new Map([
-  ["GET /healthz", [healthz]],
-  ["POST /joinStorageSession", proxied(joinOperation)],
-  ["POST /joinStorageSessionAsViewer", proxied(viewerJoinOperation)],
-  ["POST /v1/device-session", proxied(deviceSessionOperation)],
-  ["POST /v1/tokens", tenantRoute("MintToken", mintToken())],
+  ["GET /healthz", chain([healthz])],
+  ["POST /joinStorageSession", chain(proxied(joinOperation))],
+  ["POST /joinStorageSessionAsViewer", chain(proxied(viewerJoinOperation))],
+  ["POST /v1/device-session", chain(proxied(deviceSessionOperation))],
+  ["POST /v1/tokens", chain(tenantRoute("MintToken", mintToken()))],
 ]);
 
-const unknownOperation: Step = async (c) => reject(c, { kind: "unknown-operation" });
+const UNKNOWN_OPERATION = chain([async (c) => reject(c, { kind: "unknown-operation" })]);
 
 // hono's middleware contract: a step answers by returning a response (unless a later step already answered) or
 // calls `next` for the rest; a throw is an AWS rest-json InternalFailure where it happened, logged by name only
@@ -75,7 +78,7 @@ async function handleRequest(request: Request, env: Env, executionCtx: Execution
   // HEAD is GET without the body, as hono answers it
   const method = request.method === "HEAD" ? "GET" : request.method;
   const c = new Context(request, { env, executionCtx, path });
-  await run(c, [...EVERY_REQUEST, ...(ROUTES.get(`${method} ${path}`) ?? [unknownOperation])]);
+  await run(c, ROUTES.get(`${method} ${path}`) ?? UNKNOWN_OPERATION);
   return request.method === "HEAD" ? new Response(null, c.res) : c.res;
 }
 

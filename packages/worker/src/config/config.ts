@@ -175,7 +175,7 @@ export function loadConfig(env: ConfigBindings): Result<Config, string[]> {
  * problems go to the request's log line only).
  *
  * @example
- * app.post("/joinStorageSession", configuration(), handler); // handler reads c.var.config
+ * app.post("/joinStorageSession", configuration(), handler); // handler reads c.get("config")
  */
 export function configuration(): MiddlewareHandler<{ Bindings: ConfigBindings; Variables: ConfigVariables }> {
   return async (c, next) => {

@@ -16,7 +16,7 @@ import { type ConfigBindings, loadConfig } from "./config.ts";
 export const healthz: Handler<{ Bindings: ConfigBindings; Variables: RequestVariables }> = (c) => {
   const loaded = loadConfig(c.env);
   if (!loaded.ok) {
-    const { log } = c.var;
+    const log = c.get("log");
     log.decision = "misconfigured";
     log.detail = loaded.error.join("; ");
   }

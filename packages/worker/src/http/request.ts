@@ -47,15 +47,24 @@ export function requestLog(): MiddlewareHandler<{ Variables: RequestVariables }>
   return async (c, next) => {
     const started = Date.now();
     const requestId = crypto.randomUUID();
-    const log: RequestLog = { requestId, method: c.req.method, path: c.req.path.slice(0, MAX_PATH) };
+    const path = c.req.path.slice(0, MAX_PATH);
+    // the line itself, its level and message first: written as it is, not copied into another object
+    const log: RequestLog & { level: string; msg: "request" } = {
+      level: "info",
+      msg: "request",
+      requestId,
+      method: c.req.method,
+      path,
+    };
     c.set("requestId", requestId);
     c.set("log", log);
     await next();
-    log.status = c.res.status;
+    const status = c.res.status;
+    log.status = status;
     log.decision ??= c.res.ok ? "ok" : "error";
     log.latencyMs = Date.now() - started;
-    const level = log.status >= 500 ? "error" : log.status >= 400 ? "warn" : "info";
-    console.log(JSON.stringify({ level, msg: "request", ...log }));
+    log.level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+    console.log(JSON.stringify(log));
   };
 }
 
@@ -66,7 +75,9 @@ export function requestLog(): MiddlewareHandler<{ Variables: RequestVariables }>
  * if (tenant === undefined) return reject(c, { kind: "unauthenticated" });
  */
 export function reject<E extends { Variables: RequestVariables }>(c: Context<E>, failure: Failure): Response {
-  const { log, requestId } = c.var;
+  // `c.get` reads one variable; `c.var` copies them all into a new object at every access
+  const log = c.get("log");
+  const requestId = c.get("requestId");
   log.decision = failure.kind;
   if ("detail" in failure) log.detail = failure.detail;
   return failureResponse(failure, requestId);

@@ -28,7 +28,10 @@ export function isOrigin(value: string): boolean {
  */
 export function mintToken(): Handler<{ Variables: TenantVariables }> {
   return async (c) => {
-    const { config, tenant, credential, log } = c.var;
+    const config = c.get("config");
+    const tenant = c.get("tenant");
+    const credential = c.get("credential");
+    const log = c.get("log");
     if (credential.kind !== "key") {
       return reject(c, { kind: "forbidden", message: "A device token cannot mint tokens." });
     }

@@ -49,7 +49,11 @@ export function operation(
   proxied: Operation,
 ): Handler<{ Bindings: LimiterBindings; Variables: TenantVariables }> {
   return async (c) => {
-    const { config, tenant, credential, log } = c.var;
+    // one variable each: `c.var` would copy them all into a new object at every access
+    const config = c.get("config");
+    const tenant = c.get("tenant");
+    const credential = c.get("credential");
+    const log = c.get("log");
     const body = await readJsonObject(c);
     if (!body.ok) return reject(c, body.error);
     const parsed = proxied.parse(body.value);

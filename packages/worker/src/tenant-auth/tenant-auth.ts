@@ -48,6 +48,8 @@ const CACHE_TTL_SECONDS = 30;
 type KnownTenants = BoundedCache<string, { record: TenantRecord | undefined; readAtMs: number }>;
 // per configuration, as the isolate's other caches: a redeployed configuration starts afresh
 const knownTenants = new WeakMap<Config, KnownTenants>();
+// one for the isolate: a TextEncoder is a native object, and a request needs no encoder of its own
+const encoder = new TextEncoder();
 /**
  * Authenticates `Authorization: Bearer <keyId>.<secret>` (the key id is the tenant id) or a device token. Unknown
  * key, wrong secret, bad token and disabled tenant are the same 401; each failure is counted against the client
@@ -55,11 +57,11 @@ const knownTenants = new WeakMap<Config, KnownTenants>();
  * A valid credential is never refused (see `countFailure`).
  *
  * @example
- * app.post("/joinStorageSession", configuration(), tenantAuth(), (c) => c.json(c.var.tenant.tenantId));
+ * app.post("/joinStorageSession", configuration(), tenantAuth(), (c) => c.json(c.get("tenant").tenantId));
  */
 export function tenantAuth(): MiddlewareHandler<{ Bindings: TenantBindings; Variables: TenantVariables }> {
   return async (c, next) => {
-    const authenticated = await authenticate(c.req.raw.headers, c.env, c.var.config);
+    const authenticated = await authenticate(c.req.raw.headers, c.env, c.get("config"));
     if (!authenticated.ok) return reject(c, authenticated.error);
     const { tenant, credential } = authenticated.value;
     // a browser page acts for a tenant only from an origin the tenant (and its token) allows
@@ -76,8 +78,9 @@ export function tenantAuth(): MiddlewareHandler<{ Bindings: TenantBindings; Vari
     }
     c.set("tenant", tenant);
     c.set("credential", credential);
-    c.var.log.tenant = tenant.tenantId;
-    c.var.log.credential = credential.kind;
+    const log = c.get("log");
+    log.tenant = tenant.tenantId;
+    log.credential = credential.kind;
     return next();
   };
 }
@@ -169,7 +172,6 @@ async function findTenant(
 // the stored hash the secret matches; both sides are 43-character base64url SHA-256 digests (the registry
 // accepts no other), and every slot is compared, even for unknown tenants
 async function matchingHash(secret: string, storedHashes: readonly string[]): Promise<string | undefined> {
-  const encoder = new TextEncoder();
   const presented = encoder.encode(await hashSecret(secret));
   let matched: string | undefined;
   for (let slot = 0; slot < SECRET_SLOTS; slot++) {

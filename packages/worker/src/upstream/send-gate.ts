@@ -20,41 +20,60 @@ const JOIN_PATHS = new Set(["/joinStorageSession", "/joinStorageSessionAsViewer"
 export function gatedFetch(config: Config): typeof fetch {
   const sent = new BoundedCache<string, number[]>(4096);
   const windowMs = 1000 + config.LIMIT_WINDOW_MARGIN_MS;
+  const accountQuota = config.ACCOUNT_JOIN_LIMIT_PER_SECOND;
+  const accountPolicy: WindowPolicy = { quota: accountQuota, windowMs };
+  const channelPolicy: WindowPolicy = { quota: config.JOIN_LIMIT_PER_SECOND, windowMs };
+  const spacing: WindowPolicy = { quota: 1, windowMs: windowMs / accountQuota };
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (JOIN_PATHS.has(url.pathname) && typeof init?.body === "string") {
       const { channelArn } = JSON.parse(init.body) as { channelArn: string };
       const { arn, accountId, region } = parseChannelArn(channelArn);
-      const windows: [string, WindowPolicy][] = [
-        [`${region}:${accountId}${url.pathname}`, { quota: config.ACCOUNT_JOIN_LIMIT_PER_SECOND, windowMs }],
-        [`${arn}${url.pathname}`, { quota: config.JOIN_LIMIT_PER_SECOND, windowMs }],
-      ];
       // decided and recorded before any await: concurrent joins each see the ones before them
       const nowMs = Date.now();
-      const recent = windows.map(([key, policy]) => {
-        const times = (sent.get(key) ?? []).filter((time) => time > nowMs - windowMs);
-        return { key, policy, times };
-      });
+      const account = sentSince(sent, `${region}:${accountId}${url.pathname}`, nowMs - windowMs);
+      const channel = sentSince(sent, `${arn}${url.pathname}`, nowMs - windowMs);
       // and once the account's window is half full, a share of a window apart, whenever they woke: a busy isolate
       // runs the timers it could not run on time back to back, and its clock moves only between events
-      const [account] = recent;
-      const spacing = { quota: 1, windowMs: windowMs / config.ACCOUNT_JOIN_LIMIT_PER_SECOND };
-      const halfFull = (at: number) =>
-        (account?.times.filter((time) => time > at - windowMs).length ?? 0) >=
-        config.ACCOUNT_JOIN_LIMIT_PER_SECOND / 2;
       let sendAt = nowMs;
       for (let from = -1; from !== sendAt; ) {
         from = sendAt;
-        for (const { times, policy } of recent) sendAt = firstFit(times, policy, sendAt);
-        if (account !== undefined && halfFull(sendAt)) sendAt = firstFit(account.times, spacing, sendAt);
+        sendAt = firstFit(channel, channelPolicy, firstFit(account, accountPolicy, sendAt));
+        if (countAfter(account, sendAt - windowMs) >= accountQuota / 2)
+          sendAt = firstFit(account, spacing, sendAt);
       }
-      for (const { key, times } of recent)
-        sent.set(
-          key,
-          [...times, sendAt].sort((a, b) => a - b),
-        );
+      insertInOrder(account, sendAt);
+      insertInOrder(channel, sendAt);
       if (sendAt > nowMs) await scheduler.wait(sendAt - nowMs, init.signal ? { signal: init.signal } : {});
     }
     return fetch(input, init);
   };
+}
+
+// a key's send times (ascending) after `cutoffMs`, the older ones dropped in place: each key keeps one array for
+// the isolate's life, where a fresh one per join would live a window and be promoted to the old generation
+function sentSince(sent: BoundedCache<string, number[]>, key: string, cutoffMs: number): number[] {
+  let times = sent.get(key);
+  if (times === undefined) {
+    times = [];
+    sent.set(key, times);
+  }
+  let expired = 0;
+  while (expired < times.length && (times[expired] as number) <= cutoffMs) expired++;
+  if (expired > 0) times.splice(0, expired);
+  return times;
+}
+
+// how many of `times` lie after `fromMs`
+function countAfter(times: readonly number[], fromMs: number): number {
+  let count = 0;
+  for (let index = 0; index < times.length; index++) if ((times[index] as number) > fromMs) count++;
+  return count;
+}
+
+// adds `at` where it belongs among ascending `times`
+function insertInOrder(times: number[], at: number): void {
+  let index = times.push(at) - 1;
+  for (; index > 0 && (times[index - 1] as number) > at; index--) times[index] = times[index - 1] as number;
+  times[index] = at;
 }

@@ -6,7 +6,8 @@ import { createInterface } from "node:readline";
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { benchDataSet } from "./bench-fleet.ts";
-import { type GcEvent, nodeGcBytes, oldGenerationBytes } from "./gc-trace.ts";
+import type { GcEvent } from "./gc/gc-figures.ts";
+import { nodeGcBytes, oldGenerationBytes } from "./gc/node-gc.ts";
 
 const emulator = await startEmulator({ port: 0, host: "127.0.0.1", dataSet: benchDataSet() });
 let closing = false;

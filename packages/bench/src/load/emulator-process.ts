@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { onCleanup } from "../runtime/cleanup.ts";
 import { benchFile, ROOT } from "../runtime/paths.ts";
-import type { GcEvent, OldGrowth } from "./gc-trace.ts";
+import type { GcEvent, OldGrowth } from "./gc/gc-figures.ts";
 
 /** What the emulator's heap did in a window (collections on the bench's clock). */
 export interface EmulatorGcReport {

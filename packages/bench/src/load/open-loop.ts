@@ -1,7 +1,12 @@
 /** @module Open-model load: requests leave at fixed times whatever the answers, so no coordinated omission. */
 import { type LatencySummary, summarize } from "../stats.ts";
-import type { RequestTiming } from "./gc-trace.ts";
 import type { LoadClient, LoadRequest } from "./load-client.ts";
+
+/** One answered request: when it was scheduled to leave and when its answer ended (bench clock). */
+export interface RequestTiming {
+  scheduledAtMs: number;
+  endedAtMs: number;
+}
 
 /** What one fixed-rate run saw. Latency runs from each request's *scheduled* time to its last byte. */
 export interface OpenLoopResult {
@@ -86,7 +91,7 @@ export async function openLoop(
     offeredRate: plan.rate,
     sent: total,
     ok: sorted.length,
-    failures,
+    failures: { ...failures },
     unanswered,
     latencyMs: summarize(summaryInput),
     sortedLatenciesMs: sorted,

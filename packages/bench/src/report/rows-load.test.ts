@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
-import type { GcFigures, LoadResult, TargetFigures } from "../load/run-load.ts";
+import type { GcFigures } from "../load/half-rate-figures.ts";
+import type { LoadResult, TargetFigures } from "../load/run-load.ts";
 import { gcValue, loadRows } from "./rows-load.ts";
 
 const gc = (fullMs: number[] = []): GcFigures => ({

@@ -1,6 +1,8 @@
 /** @module Section 3's rows: max sustainable rates, latency and garbage collection at half the proxy's, the goals. */
+
+import type { GcFigures } from "../load/half-rate-figures.ts";
 import { TARGET_NAMES, type TargetName } from "../load/load-targets.ts";
-import type { GcFigures, LoadResult, TargetFigures } from "../load/run-load.ts";
+import type { LoadResult, TargetFigures } from "../load/run-load.ts";
 import { failedRow, kib, millis, type Outcome, perSecond, type Row, ratio, verdict } from "./row.ts";
 
 /** Goals: p99 added by the proxy (with and without full collections), and its throughput relative to a trivial route. */

@@ -63,6 +63,15 @@ describe("stormRows", () => {
     expect(rows[5]?.anchor).toBe("floor 4.0 s");
   });
 
+  it("names what the throttles and the CPU are counted over", ({ expect }) => {
+    const cut = variant("scheduled", 4.4, 1.1, 2, 1);
+    cut.summary.joined = 390;
+    const rows = stormRows({ ok: true, value: result([cut]) });
+    expect(rows[2]?.measurement).toContain("of 402 joins, 400 other calls");
+    // the joins answered 200, not a count of 200
+    expect(rows[4]?.measurement).toContain("÷ 390 joins answered 200");
+  });
+
   it("misses the goals on a slow, chatty, throttled run and says when CPU was not measured", ({ expect }) => {
     const rows = stormRows({ ok: true, value: result([variant("scheduled", 5, 1.5, 3, undefined)]) });
     expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "", ""]);

@@ -12,6 +12,9 @@ const LABELS: Record<StormVariant, string> = {
   held: "scheduled (30 s wait)",
 };
 
+/** @example `count(2000)` → `"2,000"` */
+const count = (value: number): string => value.toLocaleString("en-US");
+
 /** @example `seconds(12.345)` → `"12.3 s"`; a device that never joined makes it `"∞"` */
 const seconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} s` : "∞");
 
@@ -43,7 +46,7 @@ function variantRows(
   const clean = summary.notJoined === 0;
   return [
     row(
-      `${name} · completion of ${result.devices.toLocaleString("en-US")} devices ÷ floor`,
+      `${name} · completion of ${count(result.devices)} devices ÷ floor`,
       seconds(summary.completionSeconds),
       {
         anchor: `floor ${seconds(result.floorSeconds)}`,
@@ -59,7 +62,7 @@ function variantRows(
       met: scheduled ? verdict(clean && summary.requestsPerDevice <= STORM_GOALS.requestsPerDevice) : "",
     }),
     row(
-      `${name} · upstream ClientLimitExceededException (emulator's log; of ${upstream.joinCalls.toLocaleString("en-US")} joins)`,
+      `${name} · upstream ClientLimitExceededException (emulator's log; of ${count(upstream.joinCalls)} joins, ${count(upstream.otherCalls)} other calls)`,
       String(upstream.joinThrottles + upstream.otherThrottles),
       {
         goal: scheduled ? `= ${STORM_GOALS.upstreamThrottles}` : "",
@@ -75,7 +78,7 @@ function variantRows(
       `${seconds(summary.timeToJoinSeconds.p50)} / ${seconds(summary.timeToJoinSeconds.p99)} · ${summary.notJoined}`,
     ),
     row(
-      `${name} · proxy CPU per admitted join (workerd utime + stime ÷ 200 answers)`,
+      `${name} · proxy CPU per admitted join (workerd utime + stime ÷ ${count(summary.joined)} joins answered 200)`,
       cpuPerJoin === undefined
         ? `not measured${cpu.measured ? "" : `: ${cpu.reason}`}`
         : Number.isFinite(cpuPerJoin)

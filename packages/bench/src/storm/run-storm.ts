@@ -68,30 +68,36 @@ async function runVariant(
   const emulator = await startStormEmulator(Math.ceil(plan.devices / 2));
   try {
     const proxy = await startStormProxy(proxyCode, emulator.url, variant);
+    const deadline = deadlineMs(floor, plan.deadline);
+    let measured: Pick<StormVariantResult, "summary" | "answers" | "cpu">;
     try {
       await warmUp(proxy.origin, variant);
+      // from here on the emulator's log holds the storm's calls only (the warm-up's are done and cleared)
       await clearUpstreamCalls(emulator.url);
       const cpuBefore = await cpuSecondsOf(proxy.pids);
-      const deadline = deadlineMs(floor, plan.deadline);
       const run = await runDeviceStorm(proxy.origin, devices, {
         spreadMs: plan.spreadMs,
         deadlineMs: deadline,
       });
       const cpuAfter = await cpuSecondsOf(proxy.pids);
       const summary = summarizeStorm(run.startedAt, run.devices, floor);
-      return {
-        variant,
-        bindings: VARIANT_BINDINGS[variant],
-        deadlineSeconds: deadline / 1000,
-        summary,
-        answers: run.answers,
-        upstream: await readUpstreamCounts(emulator.url),
-        cpu: proxyCpu(proxy.pids, cpuBefore, cpuAfter, summary.joined),
-        logCounts: { ...proxy.logCounts },
-      };
+      const cpu = proxyCpu(proxy.pids, cpuBefore, cpuAfter, summary.joined);
+      measured = { summary, answers: run.answers, cpu };
     } finally {
       await proxy.stop();
     }
+    // read once the proxy is gone, so a request cut at the deadline cannot reach "AWS" after the count
+    const upstream = await readUpstreamCounts(emulator.url);
+    return {
+      variant,
+      bindings: VARIANT_BINDINGS[variant],
+      deadlineSeconds: deadline / 1000,
+      summary: measured.summary,
+      answers: measured.answers,
+      upstream,
+      cpu: measured.cpu,
+      logCounts: { ...proxy.logCounts },
+    };
   } finally {
     await emulator.stop();
   }

@@ -1,5 +1,6 @@
 /** @module The storm's emulator in its own Node process, so its limits keep time apart from the devices' loop. */
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { onCleanup } from "../runtime/cleanup.ts";
 import { benchFile, ROOT } from "../runtime/paths.ts";
 
@@ -45,13 +46,18 @@ export async function startStormEmulator(channels: number): Promise<StormEmulato
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("the storm emulator did not start")), START_TIMEOUT_MS);
-      let buffered = "";
-      child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-        buffered += chunk;
-        const line = buffered.split("\n")[0];
-        if (line === undefined || !buffered.includes("\n")) return;
+      // only the first line is the answer; later ones are still read, so the child never blocks on a full pipe
+      let answered = false;
+      const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+      lines.on("line", (line) => {
+        if (answered) return;
+        answered = true;
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
+        try {
+          resolve((JSON.parse(line) as { url: string }).url);
+        } catch {
+          reject(new Error(`the storm emulator printed ${JSON.stringify(line)}, not its URL`));
+        }
       });
       child.once("exit", (code) => reject(new Error(`the storm emulator exited early (code ${code})`)));
     });

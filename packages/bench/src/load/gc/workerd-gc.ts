@@ -8,16 +8,10 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onCleanup } from "../runtime/cleanup.ts";
-import {
-  allocatedBytes,
-  createV8GcLog,
-  type GcEvent,
-  type OldGrowth,
-  oldGrowthBetweenCollections,
-  type V8GcLog,
-} from "./gc-trace.ts";
+import { onCleanup } from "../../runtime/cleanup.ts";
+import { allocatedBytes, type GcEvent, type OldGrowth, oldGrowthBetweenCollections } from "./gc-figures.ts";
 import type { InspectorSession } from "./inspector.ts";
+import { createV8GcLog, type V8GcLog } from "./v8-gc-trace.ts";
 
 /** How to start workerd so that its collections can be followed, or why they cannot be. */
 export type GcTracing =
@@ -97,6 +91,8 @@ export async function nameIsolate(
   const collected = session.send("HeapProfiler.collectGarbage", {}, 15_000).finally(() => {
     answered = true;
   });
+  // handled here too: if a knock below fails, a later rejection must not crash the bench as unhandled
+  collected.catch(() => {});
   // The command may reach the isolate after a request did: keep knocking until it has run.
   while (!answered) {
     await (await fetch(`${origin}/`)).arrayBuffer();

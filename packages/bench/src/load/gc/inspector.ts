@@ -1,5 +1,5 @@
 /** @module A minimal Chrome DevTools Protocol client for one workerd inspector target (one Worker's isolate). */
-import { onCleanup } from "../runtime/cleanup.ts";
+import { onCleanup } from "../../runtime/cleanup.ts";
 
 /** An open inspector session. */
 export interface InspectorSession {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { isKvsError } from "../errors/kvs-error.ts";
+import { parseGetSignalingChannelEndpointInput } from "./inputs.ts";
 import { isClientId, isRegion } from "./rules.ts";
 
 describe("isRegion", () => {
@@ -29,5 +31,31 @@ describe("isClientId", () => {
     expect(isClientId("has space")).toBe(false);
     expect(isClientId("viewer\n")).toBe(false);
     expect(isClientId(undefined)).toBe(false);
+  });
+});
+
+describe("closed sets name the field and the allowed values", () => {
+  const arn = "arn:aws:kinesisvideo:us-west-2:111122223333:channel/cam/1";
+  const issuesOf = (input: unknown): string[] => {
+    try {
+      parseGetSignalingChannelEndpointInput(input);
+      return [];
+    } catch (error) {
+      return isKvsError(error)
+        ? error.issues.map((issue) => `${issue.path}: ${issue.message}`)
+        : [String(error)];
+    }
+  };
+
+  it("a role that is not MASTER or VIEWER", () => {
+    expect(issuesOf({ channelArn: arn, protocols: ["WSS"], role: "master" })).toEqual([
+      "role: must be MASTER or VIEWER",
+    ]);
+  });
+
+  it("a protocol that is not WSS, HTTPS or WEBRTC", () => {
+    expect(issuesOf({ channelArn: arn, protocols: ["WSS", "FTP"], role: "MASTER" })).toEqual([
+      "protocols.1: must be WSS, HTTPS or WEBRTC",
+    ]);
   });
 });

@@ -73,8 +73,9 @@ function writeHexByte(at: number, byte: number): void {
 const hexString = (length: number): string =>
   String.fromCharCode.apply(null, hexCodes.subarray(0, length) as unknown as number[]);
 
-/** Lowercase hex of bytes (a digest or a signature: one argument per digit, so a few dozen bytes). */
+/** Lowercase hex of a digest or signature (at most 64 bytes: the digits are one call's arguments). */
 export function toHex(bytes: Uint8Array): string {
+  if (bytes.length > 64) throw new RangeError("toHex takes a digest or signature of at most 64 bytes");
   if (hexCodes.length < bytes.length * 2) hexCodes = new Uint8Array(bytes.length * 2);
   for (let i = 0; i < bytes.length; i++) writeHexByte(i * 2, bytes[i] as number);
   return hexString(bytes.length * 2);

@@ -47,13 +47,17 @@ export class BoundedCache<K, V> {
     this.#entries.set(key, added);
     this.#link(added);
     const oldest = this.#oldest;
-    if (this.#entries.size > this.#capacity && oldest !== undefined) this.delete(oldest.key);
+    if (this.#entries.size > this.#capacity && oldest !== undefined) this.#remove(oldest);
   }
 
   delete(key: K): void {
     const entry = this.#entries.get(key);
-    if (entry === undefined) return;
-    this.#entries.delete(key);
+    if (entry !== undefined) this.#remove(entry);
+  }
+
+  // eviction does not go through `delete`, which a subclass could override
+  #remove(entry: Entry<K, V>): void {
+    this.#entries.delete(entry.key);
     this.#unlink(entry);
   }
 
@@ -66,6 +70,7 @@ export class BoundedCache<K, V> {
   // as the newest
   #link(entry: Entry<K, V>): void {
     entry.older = this.#newest;
+    entry.newer = undefined;
     if (this.#newest === undefined) this.#oldest = entry;
     else this.#newest.newer = entry;
     this.#newest = entry;

@@ -166,6 +166,28 @@ describe("admission scheduling", () => {
     expect(newcomer.waitMs ?? Infinity).toBeLessThanOrEqual(3 * W);
   });
 
+  it("gives a newcomer a slot within a window while two tenants flood", ({ expect }) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 2900 }), fc.integer({ min: 2, max: 9 }), (lateAt, gapMs) => {
+        let state: AccountJoins | undefined;
+        const ask = (tenant: string, n: number, at: number) => {
+          const request = { tenant, weight: 1, channel: `${tenant}-${n}`, channelQuota: 2 };
+          const result = scheduleJoin(state, request, { quota: 50, windowMs: W }, at, QUEUE);
+          state = result.state;
+          return result.decision;
+        };
+        let newcomer: ReturnType<typeof ask> | undefined;
+        for (let at = 0, n = 0; at < 3000; at += gapMs, n++) {
+          ask(n % 2 === 0 ? "a" : "b", n, at);
+          if (newcomer === undefined && at >= lateAt) newcomer = ask("late", 0, at);
+        }
+        expect(newcomer?.allowed).toBe(true);
+        expect(newcomer?.waitMs ?? Infinity).toBeLessThanOrEqual(W);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("keeps every request of a steady tenant within its share admitted while another floods, within a window", ({
     expect,
   }) => {

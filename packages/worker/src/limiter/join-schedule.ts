@@ -159,7 +159,9 @@ export function scheduleJoin(
     let next = at + decision.retryAfterMs;
     if (decision.allowed) {
       next = firstFit(ofChannel(admitted), channelPolicy, firstFit(times, policy, at));
-      if (queue.horizonMs > 0 && (next > nowMs || busyAt(next))) next = firstFit(times, spacing, next);
+      // a newcomer takes its held join wherever it is free, between spaced slots too
+      const spaced = queue.horizonMs > 0 && earlier.length > 0;
+      if (spaced && (next > nowMs || busyAt(next))) next = firstFit(times, spacing, next);
     } else refusal = decision;
     if (next === at && (at === nowMs || canHold)) {
       state.admitted = [...admitted.filter((entry) => entry.at <= at), { at, tenant, channel }];

@@ -110,10 +110,10 @@ export class RateLimiter extends DurableObject {
 
   /** Gives back a slot whose join was never sent (the first matching one, if any is left). */
   release(bucket: string, slotAt: number, channel: string): void {
-    const state = this.#joins.get(bucket);
-    const index =
-      state?.admitted.findIndex((entry) => entry.at === slotAt && entry.channel === channel) ?? -1;
-    if (state === undefined || index < 0) return;
+    // read back from storage if the object restarted since the slot was given
+    const state = this.#joinsOf(bucket, Date.now());
+    const index = state.admitted.findIndex((entry) => entry.at === slotAt && entry.channel === channel);
+    if (index < 0) return;
     this.#joins.set(bucket, { ...state, admitted: state.admitted.filter((_, at) => at !== index) });
     this.#sql.exec(
       "DELETE FROM joins WHERE rowid IN (SELECT rowid FROM joins WHERE bucket = ? AND at = ? AND channel = ? LIMIT 1)",

@@ -77,7 +77,9 @@ export function operation(
       config,
     );
     if (!limited.ok) return reject(c, limited.error);
-    const waited = await waitForSlot(limited.value, c.req.raw.signal, config);
+    const waited = await waitForSlot(limited.value, c.req.raw.signal, config, (work) =>
+      c.executionCtx.waitUntil(work),
+    );
     if (!waited.ok) return reject(c, waited.error);
     const forwarded = await proxied.forward(config, input);
     if (forwarded.upstreamStatus !== undefined) log.upstreamStatus = forwarded.upstreamStatus;

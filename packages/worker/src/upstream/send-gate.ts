@@ -23,7 +23,6 @@ export function gatedFetch(config: Config): typeof fetch {
   const accountQuota = config.ACCOUNT_JOIN_LIMIT_PER_SECOND;
   const accountPolicy: WindowPolicy = { quota: accountQuota, windowMs };
   const channelPolicy: WindowPolicy = { quota: config.JOIN_LIMIT_PER_SECOND, windowMs };
-  const spacing: WindowPolicy = { quota: 1, windowMs: windowMs / accountQuota };
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (JOIN_PATHS.has(url.pathname) && typeof init?.body === "string") {
@@ -33,14 +32,12 @@ export function gatedFetch(config: Config): typeof fetch {
       const nowMs = Date.now();
       const account = sentSince(sent, `${region}:${accountId}${url.pathname}`, nowMs - windowMs);
       const channel = sentSince(sent, `${arn}${url.pathname}`, nowMs - windowMs);
-      // and once the account's window is half full, a share of a window apart, whenever they woke: a busy isolate
-      // runs the timers it could not run on time back to back, and its clock moves only between events
+      // no spacing here: only the object sees every isolate's joins, and a delay it did not decide could put a join
+      // into a second it gave to others; this isolate only keeps its own late joins from bunching beyond a quota
       let sendAt = nowMs;
       for (let from = -1; from !== sendAt; ) {
         from = sendAt;
         sendAt = firstFit(channel, channelPolicy, firstFit(account, accountPolicy, sendAt));
-        if (countAfter(account, sendAt - windowMs) >= accountQuota / 2)
-          sendAt = firstFit(account, spacing, sendAt);
       }
       insertInOrder(account, sendAt);
       insertInOrder(channel, sendAt);
@@ -62,13 +59,6 @@ function sentSince(sent: BoundedCache<string, number[]>, key: string, cutoffMs: 
   while (expired < times.length && (times[expired] as number) <= cutoffMs) expired++;
   if (expired > 0) times.splice(0, expired);
   return times;
-}
-
-// how many of `times` lie after `fromMs`
-function countAfter(times: readonly number[], fromMs: number): number {
-  let count = 0;
-  for (let index = 0; index < times.length; index++) if ((times[index] as number) > fromMs) count++;
-  return count;
 }
 
 // adds `at` where it belongs among ascending `times`

@@ -2,21 +2,11 @@
 
 import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 import process from "node:process";
-import { createInterface } from "node:readline";
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
-import { startEmulator } from "@kvs-webrtc-storage/testing/server";
 import { benchDataSet } from "./bench-fleet.ts";
+import { serveUntilParentLeaves } from "./emulator-child.ts";
 import type { GcEvent } from "./gc/gc-figures.ts";
 import { nodeGcBytes, oldGenerationBytes } from "./gc/node-gc.ts";
-
-const emulator = await startEmulator({ port: 0, host: "127.0.0.1", dataSet: benchDataSet() });
-let closing = false;
-const close = async () => {
-  if (closing) return;
-  closing = true;
-  await emulator.close();
-  process.exit(0);
-};
 
 /** A GC window: `gc-start` on stdin opens it, `gc-stop` answers one JSON line with its collections and bytes. */
 let window:
@@ -85,9 +75,4 @@ const command = (line: string) => {
     process.stdout.write(`${JSON.stringify({ gc: report })}\n`);
   }
 };
-// The parent holds stdin open; when it exits, however abruptly, stdin ends and so does the emulator.
-createInterface({ input: process.stdin }).on("line", command);
-process.stdin.on("end", () => void close());
-process.on("SIGTERM", () => void close());
-process.on("SIGINT", () => void close());
-process.stdout.write(`${JSON.stringify({ url: emulator.url })}\n`);
+await serveUntilParentLeaves(benchDataSet(), command);

@@ -26,8 +26,15 @@ export interface EmulatorProcess {
 
 const START_TIMEOUT_MS = 30_000;
 
+/** Which child entry to run (a path under the bench's `src/`) and its arguments. */
+export interface EmulatorEntry {
+  readonly file: string;
+  readonly args?: readonly string[];
+}
+
 /**
- * Starts `emulator-main.ts` with this process's Node and waits for the URL it prints.
+ * Starts an emulator entry (section 3's `emulator-main.ts` unless told another, such as the storm's) with this
+ * process's Node and waits for the URL it prints. Only section 3's entry answers `gcStart`/`gcStop`.
  *
  * @example
  * ```ts
@@ -35,10 +42,12 @@ const START_TIMEOUT_MS = 30_000;
  * try { … } finally { await emulator.stop(); }
  * ```
  */
-export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(
+  entry: EmulatorEntry = { file: "load/emulator-main.ts" },
+): Promise<EmulatorProcess> {
   // the workspace's emulator sources, not a build (its package.json exports)
   const source = "--conditions=@kvs-webrtc-storage/source";
-  const child = spawn(process.execPath, [source, benchFile("load/emulator-main.ts")], {
+  const child = spawn(process.execPath, [source, benchFile(entry.file), ...(entry.args ?? [])], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
   });

@@ -1,7 +1,7 @@
 /** @module Section 5: a fleet reconnecting at once, through the same proxy bundle refusing or scheduling joins. */
+import { startEmulatorProcess } from "../load/emulator-process.ts";
 import { ratio } from "../report/row.ts";
 import { type AnswerCounts, runDeviceStorm } from "./device-storm.ts";
-import { startStormEmulator } from "./storm-emulator.ts";
 import { stormDevices, WARMUP_CHANNEL } from "./storm-fleet.ts";
 import { STORM_VARIANTS, type StormVariant, startStormProxy, VARIANT_BINDINGS } from "./storm-proxy.ts";
 import {
@@ -65,7 +65,8 @@ async function runVariant(
   floor: number,
 ): Promise<StormVariantResult> {
   const devices = stormDevices(plan.devices);
-  const emulator = await startStormEmulator(Math.ceil(plan.devices / 2));
+  const channels = String(Math.ceil(plan.devices / 2));
+  const emulator = await startEmulatorProcess({ file: "storm/storm-emulator-main.ts", args: [channels] });
   try {
     const proxy = await startStormProxy(proxyCode, emulator.url, variant);
     const deadline = deadlineMs(floor, plan.deadline);

@@ -41,6 +41,18 @@ export function failedRow(section: string, measurement: string, error: string): 
   return { section, measurement, value: `not measured: ${error}`, anchor: "", ratio: "", goal: "", met: "" };
 }
 
+/**
+ * A row of `section` with empty anchor, ratio, goal and verdict unless `more` sets them.
+ *
+ * @example
+ * ```ts
+ * rowOf("5", "storm · requests per device", "1.04", { goal: "≤ 1.3", met: "yes" });
+ * ```
+ */
+export function rowOf(section: string, measurement: string, value: string, more: Partial<Row> = {}): Row {
+  return { section, measurement, value, anchor: "", ratio: "", goal: "", met: "", ...more };
+}
+
 /** `yes`/`no` for a goal check. */
 export const verdict = (met: boolean): "yes" | "no" => (met ? "yes" : "no");
 

@@ -3,7 +3,7 @@
 import type { GcFigures } from "../load/half-rate-figures.ts";
 import { TARGET_NAMES, type TargetName } from "../load/load-targets.ts";
 import type { LoadResult, TargetFigures } from "../load/run-load.ts";
-import { failedRow, kib, millis, type Outcome, perSecond, type Row, ratio, verdict } from "./row.ts";
+import { failedRow, kib, millis, type Outcome, perSecond, type Row, ratio, rowOf, verdict } from "./row.ts";
 
 /** Goals: p99 added by the proxy (with and without full collections), and its throughput relative to a trivial route. */
 export const LOAD_GOALS = { addedP99Ms: 5, throughputRatio: 0.5 } as const;
@@ -61,16 +61,8 @@ export function loadRows(outcome: Outcome<LoadResult>): Row[] {
   const seconds = Math.round(proxy.atHalfRate.windowMs / 1000);
   const at = `at ${perSecond(halfRate)} (½ of (c)'s max), ${seconds} s`;
   const short = proxy.atHalfRate.windowMs < FULL_GC_WINDOW_MS ? ", too short to catch full GCs reliably" : "";
-  const row = (measurement: string, value: string, more: Partial<Row> = {}): Row => ({
-    section: "3",
-    measurement,
-    value,
-    anchor: "",
-    ratio: "",
-    goal: "",
-    met: "",
-    ...more,
-  });
+  const row = (measurement: string, value: string, more: Partial<Row> = {}) =>
+    rowOf("3", measurement, value, more);
   const rateRows = TARGET_NAMES.map((name) =>
     row(
       `max sustainable rate (p99 ≤ ${p99SloMs} ms, no errors) · ${TARGET_LABELS[name]}`,

@@ -1,7 +1,7 @@
 /** @module Section 5's rows: the fleet storm, the reject baseline beside the scheduled proxy. */
 import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
 import type { StormVariant } from "../storm/storm-proxy.ts";
-import { failedRow, type Outcome, type Row, ratio, verdict } from "./row.ts";
+import { failedRow, type Outcome, type Row, ratio, rowOf, verdict } from "./row.ts";
 
 /** Goals of the scheduled variant: near the floor, about one request per device, nothing throttled upstream. */
 export const STORM_GOALS = { completionToFloor: 1.15, requestsPerDevice: 1.3, upstreamThrottles: 0 } as const;
@@ -18,16 +18,8 @@ const count = (value: number): string => value.toLocaleString("en-US");
 /** @example `seconds(12.345)` → `"12.3 s"`; a device that never joined makes it `"∞"` */
 const seconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} s` : "∞");
 
-const row = (measurement: string, value: string, extra: Partial<Row> = {}): Row => ({
-  section: "5",
-  measurement,
-  value,
-  anchor: "",
-  ratio: "",
-  goal: "",
-  met: "",
-  ...extra,
-});
+const row = (measurement: string, value: string, extra: Partial<Row> = {}) =>
+  rowOf("5", measurement, value, extra);
 
 function variantRows(
   result: StormResult,

@@ -2,27 +2,13 @@ import { describe, it } from "vitest";
 import {
   allocatedBytes,
   fullGcSpans,
-  type GcEvent,
   latenciesOutside,
   oldGrowthBetweenCollections,
   summarizeGcs,
 } from "./gc-figures.ts";
+import { gcEvent } from "./test-events.ts";
 
-const event = (
-  kind: GcEvent["kind"],
-  startMs: number,
-  pauseMs: number,
-  old: [number, number] = [0, 0],
-): GcEvent => ({
-  heap: "workerd proxy",
-  kind,
-  startMs,
-  pauseMs,
-  freedBytes: 1000,
-  oldBeforeBytes: old[0],
-  oldAfterBytes: old[1],
-  reason: "",
-});
+const event = gcEvent;
 
 describe("summaries", () => {
   const events = [event("full", 0, 150), event("minor", 300, 5), event("full", 900, 60)];

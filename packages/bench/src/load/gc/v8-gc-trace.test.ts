@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import type { GcEvent } from "./gc-figures.ts";
+import { gcEvent } from "./test-events.ts";
 import { createV8GcLog, parseV8GcLine } from "./v8-gc-trace.ts";
 
 const nvp = (isolate: number, ms: number, fields: Record<string, unknown>) =>
@@ -16,21 +16,7 @@ const full = {
 };
 const scavenge = { ...full, pause: 4, gc: "s", reason: "allocation failure", start_object_size: 9_000_000 };
 
-const event = (
-  kind: GcEvent["kind"],
-  startMs: number,
-  pauseMs: number,
-  old: [number, number] = [0, 0],
-): GcEvent => ({
-  heap: "workerd proxy",
-  kind,
-  startMs,
-  pauseMs,
-  freedBytes: 1000,
-  oldBeforeBytes: old[0],
-  oldAfterBytes: old[1],
-  reason: "",
-});
+const event = gcEvent;
 
 describe("parseV8GcLine", () => {
   it("reads a mark-compact and a scavenge line of --trace-gc-nvp", ({ expect }) => {

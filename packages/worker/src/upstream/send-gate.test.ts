@@ -1,56 +1,178 @@
 import { describe, it, onTestFinished, vi } from "vitest";
+import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { testEnv } from "../../test/support/worker.ts";
 import { loadConfig } from "../config/config.ts";
 import { gatedFetch } from "./send-gate.ts";
 
 const START = Date.UTC(2030, 0, 1);
-frozenProxy(START, () => {});
+let upstream: FakeUpstream;
+frozenProxy(START, (fake) => {
+  upstream = fake;
+});
 
 const arn = (name: string) => `arn:aws:kinesisvideo:us-west-2:111122223333:channel/${name}/1`;
+const MASTER = "/joinStorageSession";
 
-/** The gate under a configuration, with every wait it asks for recorded instead of waited. */
-function gate(overrides: Parameters<typeof testEnv>[0] = {}) {
+/** The gate under a configuration, every wait it asks for recorded: over at once, or (`endless`) until aborted. */
+function gate(overrides: Parameters<typeof testEnv>[0] = {}, { endless = false } = {}) {
   const config = loadConfig(testEnv(overrides));
   if (!config.ok) throw new Error(config.error.join("; "));
   const waits: number[] = [];
   onTestFinished(() => {
     vi.restoreAllMocks();
   });
-  vi.spyOn(scheduler, "wait").mockImplementation(async (delay) => {
-    waits.push(delay);
-  });
+  vi.spyOn(scheduler, "wait").mockImplementation(
+    (delay, options) =>
+      new Promise<void>((resolve, reject) => {
+        waits.push(delay);
+        if (!endless || delay === 250) setTimeout(resolve, 0);
+        options?.signal?.addEventListener("abort", () => reject(options.signal?.reason));
+      }),
+  );
   const send = gatedFetch(config.value);
-  const call = (path: string, channel: string, body: Record<string, string> = {}) =>
+  const call = (path: string, channel: string, init: RequestInit = {}) =>
     send(`https://r-1.kinesisvideo.us-west-2.amazonaws.com${path}`, {
       method: "POST",
-      body: JSON.stringify({ channelArn: arn(channel), ...body }),
+      body: JSON.stringify({ channelArn: arn(channel), ...(path === MASTER ? {} : { clientId: "phone" }) }),
+      ...init,
     });
-  return { waits, call };
+  // the waits for a time, without the rechecks (every 250 ms) of a join behind a quota of unanswered ones
+  const timed = () => waits.filter((ms) => ms !== 250);
+  return { waits, timed, call };
 }
 
-describe("joins leave the isolate no faster than AWS counts them", () => {
-  it("holds a join that woke on time until the late ones before it have left its channel's window", async ({
+/** Joins answered only when the test says so (the clock is where the test put it then). */
+function heldAnswers() {
+  const pending: (() => void)[] = [];
+  upstream.answer(
+    MASTER,
+    () => new Promise<Response>((resolve) => pending.push(() => resolve(new Response(null)))),
+  );
+  return {
+    answerNext: async () => {
+      pending.shift()?.();
+      await new Promise((settled) => setTimeout(settled, 0));
+    },
+    get waiting() {
+      return pending.length;
+    },
+  };
+}
+
+const at = (ms: number) => vi.setSystemTime(START + ms);
+
+describe("a join goes only when the join a quota before it was answered a window ago", () => {
+  it("holds a channel's third join until a second after the answer to its first", async ({ expect }) => {
+    const { waits, call } = gate();
+    // two joins handed to fetch late (a busy isolate) and answered at 600; the third's slot came at 1050
+    at(600);
+    await Promise.all([call(MASTER, "cam"), call(MASTER, "cam")]);
+    at(1050);
+    await call(MASTER, "cam");
+    expect(waits).toEqual([550]);
+  });
+
+  it("counts from the answer, not the send: a join AWS took late holds the next window's", async ({
     expect,
   }) => {
-    const { waits, call } = gate();
-    // two joins decided at 0 but handed to fetch only at 600 (a busy isolate), then one whose slot came at 1050
-    vi.setSystemTime(START + 600);
-    await Promise.all([call("/joinStorageSession", "cam"), call("/joinStorageSession", "cam")]);
-    vi.setSystemTime(START + 1050);
-    await call("/joinStorageSession", "cam");
-    // it leaves when the late ones are a window old: 600 + 1050
-    expect(waits).toEqual([600]);
+    const { waits, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "2" });
+    const answers = heldAnswers();
+    const sent = [call(MASTER, "a"), call(MASTER, "b")];
+    await vi.waitFor(() => expect(answers.waiting).toBe(2));
+    // the saturated upstream answers 400 ms after the send: the join may have arrived just before
+    at(400);
+    await answers.answerNext();
+    await answers.answerNext();
+    await Promise.all(sent);
+    at(1050);
+    const third = call(MASTER, "c");
+    await vi.waitFor(() => expect(answers.waiting).toBe(1));
+    await answers.answerNext();
+    await third;
+    expect(waits).toEqual([350]);
+  });
+
+  it("waits while a quota of joins is on its way, then goes a window after the first answer", async ({
+    expect,
+  }) => {
+    const { timed, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "2" });
+    const answers = heldAnswers();
+    const first = [call(MASTER, "a"), call(MASTER, "b")];
+    let thirdSent = false;
+    const third = call(MASTER, "c").then(() => {
+      thirdSent = true;
+    });
+    await vi.waitFor(() => expect(answers.waiting).toBe(2));
+    expect(thirdSent).toBe(false);
+    expect(upstream.callsTo(MASTER)).toHaveLength(2);
+    at(300);
+    await answers.answerNext();
+    await vi.waitFor(() => expect(answers.waiting).toBe(2));
+    await answers.answerNext();
+    await answers.answerNext();
+    await Promise.all([...first, third]);
+    expect(thirdSent).toBe(true);
+    expect(timed()).toEqual([1000]);
   });
 
   it("counts the account's joins across its channels, and masters and viewers apart", async ({ expect }) => {
     const { waits, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "3" });
-    await Promise.all(["a", "b", "c"].map((channel) => call("/joinStorageSession", channel)));
-    await call("/joinStorageSessionAsViewer", "d", { clientId: "phone" });
+    await Promise.all(["a", "b", "c"].map((channel) => call(MASTER, channel)));
+    await call("/joinStorageSessionAsViewer", "d");
     expect(waits).toEqual([]);
-    // the fourth master: a full window after the first
-    await call("/joinStorageSession", "e");
-    expect(waits).toEqual([1050]);
+    await call(MASTER, "e");
+    expect(waits).toEqual([1000]);
+  });
+
+  it("never sends a join given up while it waits, and does not count it for the next one", async ({
+    expect,
+  }) => {
+    const { timed, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" }, { endless: true });
+    at(200);
+    await call(MASTER, "a");
+    const leaving = new AbortController();
+    const gone = call(MASTER, "b", { signal: leaving.signal });
+    const afterIt = new AbortController();
+    const next = call(MASTER, "c", { signal: afterIt.signal });
+    await vi.waitFor(() => expect(timed()).toEqual([1000]));
+    at(700);
+    leaving.abort();
+    await expect(gone).rejects.toThrow();
+    // c now follows a alone: a window after a's answer, not after the moment b left
+    // (not vi.waitFor: it moves the frozen clock on)
+    for (let turn = 0; turn < 50 && timed().length < 2; turn++)
+      await new Promise((next) => setTimeout(next, 0));
+    expect(timed()).toEqual([1000, 500]);
+    afterIt.abort();
+    await expect(next).rejects.toThrow();
+    expect(upstream.callsTo(MASTER).map((sent) => JSON.parse(sent.body).channelArn)).toEqual([arn("a")]);
+  });
+
+  it("counts a join that failed on its way from the failure: it may have reached AWS", async ({ expect }) => {
+    const { waits, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" });
+    upstream.answer(MASTER, () => {
+      at(250);
+      throw new TypeError("connection reset");
+    });
+    await expect(call(MASTER, "a")).rejects.toThrow("connection reset");
+    upstream.answer(MASTER, () => new Response(null));
+    await call(MASTER, "b");
+    expect(waits).toEqual([1000]);
+  });
+
+  it("takes a join whose request vanished unanswered as answered at twice the upstream timeout", async ({
+    expect,
+  }) => {
+    const { waits, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1", UPSTREAM_TIMEOUT_MS: "5000" });
+    // the runtime cancelled this request mid-call: no answer, no abort, no code of it runs again
+    upstream.answer(MASTER, () => new Promise<Response>(() => {}));
+    void call(MASTER, "a");
+    await vi.waitFor(() => expect(upstream.callsTo(MASTER)).toHaveLength(1));
+    upstream.answer(MASTER, () => new Response(null));
+    at(10_001);
+    await call(MASTER, "b");
+    expect(waits).toEqual([999]);
   });
 
   it("never holds any other call", async ({ expect }) => {

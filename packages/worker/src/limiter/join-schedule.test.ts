@@ -71,6 +71,25 @@ describe("admission scheduling", () => {
     }
   });
 
+  it("continues a tenant's turns after the last one an isolate told on its own", ({ expect }) => {
+    let state: AccountJoins | undefined;
+    const ask = (n: number, toldTurnAt?: number) => {
+      const request = { tenant: "fleet", weight: 1, channel: `ch${n}`, channelQuota: 2, toldTurnAt };
+      const result = scheduleJoin(state, request, { quota: 2, windowMs: W }, 0, {
+        horizonMs: 2000,
+        maxHeld: 8,
+      });
+      state = result.state;
+      return result.decision;
+    };
+    // two now, two held (1050 and 1575), then turns half a window apart
+    for (let n = 0; n < 4; n++) expect(ask(n).allowed).toBe(true);
+    expect(ask(4)).toMatchObject({ allowed: false, retryAfterMs: 2100, turnEveryMs: 525 });
+    // an isolate told five more devices 2625 … 4725 itself: the object's next is the one after
+    expect(ask(5, 4725).retryAfterMs).toBe(5250);
+    expect(ask(6).retryAfterMs).toBe(5775);
+  });
+
   it("never puts more than a quota into any window, whatever arrives, with slots reserved ahead", ({
     expect,
   }) => {

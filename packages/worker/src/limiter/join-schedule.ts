@@ -12,6 +12,8 @@ export interface JoinRequest {
   readonly channel: string;
   /** Joins the channel admits per window (the configured limit, or a tenant's lower one). */
   readonly channelQuota: number;
+  /** The latest turn an isolate told this tenant's devices on its own: the object's next turns come after it. */
+  readonly toldTurnAt?: number | undefined;
 }
 
 /** One admitted join: when it goes (or went) upstream, for whom, on which channel. */
@@ -45,6 +47,8 @@ export interface JoinDecision extends WindowDecision {
   readonly holdsForMs?: number;
   readonly waitMs?: number;
   readonly slotAt?: number;
+  /** With a turn: how far apart the tenant's turns lie, for an isolate telling the next ones itself. */
+  readonly turnEveryMs?: number;
 }
 
 /** How far ahead slots are reserved: `horizonMs` 0 never reserves (a join fits now or is refused). */
@@ -96,7 +100,13 @@ export function scheduleJoin(
     ...others,
     { tenant, weight, times: channelFull ? earlier : [...earlier, nowMs].slice(-quota - 1) },
   ];
-  const promised = (previous?.promised ?? []).filter((promise) => promise.at > nowMs);
+  // the turns an isolate told on its own are promised as well as the object's
+  const told = request.toldTurnAt ?? 0;
+  const promised = (previous?.promised ?? []).filter(
+    (promise) => promise.at > nowMs && (promise.tenant !== tenant || promise.at >= told),
+  );
+  if (told > nowMs && !promised.some((promise) => promise.tenant === tenant))
+    promised.push({ tenant, at: told });
   const state = { admitted, asked, promised };
 
   // one join per window waits for a tenant that has not asked lately, so a newcomer never waits out a flood;
@@ -177,11 +187,8 @@ export function scheduleJoin(
   }
   // the tenant's turns after the reserved ones, a share of a window apart, so its devices come back one by one
   const lastPromise = promised.find((promise) => promise.tenant === tenant)?.at ?? 0;
-  const turn = Math.max(
-    at,
-    nowMs + queue.horizonMs,
-    lastPromise + (windowMs * totalWeight) / (weight * (quota - held)),
-  );
+  const turnEveryMs = (windowMs * totalWeight) / (weight * (quota - held));
+  const turn = Math.max(at, nowMs + queue.horizonMs, lastPromise + turnEveryMs);
   state.promised = [...promised.filter((promise) => promise.tenant !== tenant), { tenant, at: turn }];
   const decision = decisionOf(
     times.filter((time) => time <= nowMs),
@@ -189,7 +196,10 @@ export function scheduleJoin(
     nowMs,
     false,
   );
-  return { decision: { ...decision, retryAfterMs: Math.ceil(turn - nowMs), refusedBy: "account" }, state };
+  return {
+    decision: { ...decision, retryAfterMs: Math.ceil(turn - nowMs), refusedBy: "account", turnEveryMs },
+    state,
+  };
 }
 
 // what a tenant may ask for in the coming window: one more than the most it asked in either of the last two, or,

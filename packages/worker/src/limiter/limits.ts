@@ -74,6 +74,7 @@ export async function limitOperation(
     weight: limits?.accountShareWeight ?? 1,
     channel: channel.arn,
     channelQuota,
+    toldTurnAt: refusals.get(tenantKey)?.turnAt,
   };
   const answer = await askLimiter(
     namespace,
@@ -90,8 +91,8 @@ export async function limitOperation(
         : (await stub.take([{ bucket, policy: { quota: channelQuota, windowMs } }]))[0],
   );
   if (!answer.ok) return answer;
-  const decision = answer.value;
-  if (decision === undefined) return fail({ kind: "limiter-unavailable", detail: "no decision" });
+  if (answer.value === undefined) return fail({ kind: "limiter-unavailable", detail: "no decision" });
+  const { turnEveryMs, ...decision } = answer.value;
   const byAccount = decision.refusedBy === "account";
   const name = byAccount ? "account" : "channel";
   const verdict: RateLimitVerdict = {
@@ -119,7 +120,8 @@ export async function limitOperation(
         ? decision.holdsForMs
         : decision.retryAfterMs;
   if (holdsForMs !== undefined && holdsForMs > 0) {
-    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs: startMs + holdsForMs, turnAt });
+    const untilMs = startMs + holdsForMs;
+    refusals.set(byAccount ? tenantKey : channelKey, { verdict, untilMs, turnAt, turnEveryMs });
   }
   return fail({ kind: "rate-limited", verdict });
 }
@@ -134,7 +136,12 @@ export async function limitOperation(
 const knownRefusals = new WeakMap<Config, KnownRefusals>();
 type KnownRefusals = BoundedCache<
   string,
-  { verdict: RateLimitVerdict; untilMs: number; turnAt: number | undefined }
+  {
+    verdict: RateLimitVerdict;
+    untilMs: number;
+    turnAt: number | undefined;
+    turnEveryMs: number | undefined;
+  }
 >;
 
 function knownRefusalsOf(config: Config): KnownRefusals {
@@ -146,14 +153,14 @@ function knownRefusalsOf(config: Config): KnownRefusals {
   return known;
 }
 
-// a known refusal that still holds, its retry time counted from now; a turn moves on by a share of the window
-// at each repeat, so the devices told it come back one by one, not together
+// a known refusal that still holds, its retry time counted from now; a turn moves on as the object's turns do
+// at each repeat, so the devices told it come back one by one, not together, and the object is told the last
 function recall(refusals: KnownRefusals, key: string): RateLimitVerdict | undefined {
   const refusal = refusals.get(key);
   const nowMs = Date.now();
   if (refusal === undefined || refusal.untilMs <= nowMs) return undefined;
   const { verdict } = refusal;
-  if (refusal.turnAt !== undefined) refusal.turnAt += verdict.windowMs / verdict.quota;
+  if (refusal.turnAt !== undefined) refusal.turnAt += refusal.turnEveryMs ?? verdict.windowMs / verdict.quota;
   return { ...verdict, retryAfterMs: (refusal.turnAt ?? refusal.untilMs) - nowMs };
 }
 

@@ -1,5 +1,5 @@
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, onTestFinished, vi } from "vitest";
 import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { countingLimiter } from "../../test/support/limiters.ts";
@@ -84,6 +84,28 @@ describe("admission scheduling", () => {
     expect(asked.length).toBe(before);
     // the object's turn was at 2.1 s; each repeat is told the next, two joins a window apart
     expect(repeats.map((response) => response.headers.get("Retry-After"))).toEqual(["2", "3", "3", "4", "4"]);
+  });
+
+  it("tells the object the last turn the isolate told, so the object's next turns come after it", async ({
+    expect,
+  }) => {
+    const key = await tenant("cam");
+    const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "2", MAX_QUEUE_WAIT_MS: "2000" });
+    // holds end at once: the clock stays where the test puts it
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
+    vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
+    const statuses = [];
+    for (let n = 0; n < 10; n++) statuses.push((await join(bindings, key, arn(`cam-${n}`))).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429, 429, 429]);
+    // the isolate told turns up to 4.725 s; at 0.15 s its refusal has run out and the object is asked again
+    vi.setSystemTime(START + 150);
+    const held = await join(bindings, key, arn("cam-10"));
+    expect(held.status).toBe(200);
+    const next = await join(bindings, key, arn("cam-11"));
+    // the turn after 4.725 s (5.25 s), not after the object's own last (2.625 s)
+    expect(next.headers.get("Retry-After")).toBe("5");
   });
 
   it("gives the slot back when the device leaves while held, and sends nothing upstream for it", async ({

@@ -87,6 +87,9 @@ export class RateLimiter extends DurableObject {
   ): Promise<JoinDecision> {
     // every quota and the weight at least 1: one that is not a number would switch its limit off
     checkPolicy({ ...policy, quota: Math.min(policy.quota, request.channelQuota, request.weight) });
+    if (request.toldTurnAt !== undefined && !Number.isFinite(request.toldTurnAt)) {
+      throw new TypeError("toldTurnAt must be a finite time");
+    }
     const nowMs = Date.now();
     const { decision, state, slotAt } = scheduleJoin(
       this.#joinsOf(bucket, nowMs),

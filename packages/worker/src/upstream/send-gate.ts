@@ -61,8 +61,12 @@ export function gatedFetch(config: Config): typeof fetch {
     for (const lane of gated) lane.joins.push(join);
     try {
       await untilFree(gated, join, init.signal ?? undefined);
+      init.signal?.throwIfAborted();
     } catch (error) {
-      for (const lane of gated) lane.joins.splice(lane.joins.indexOf(join), 1);
+      for (const lane of gated) {
+        const index = lane.joins.indexOf(join);
+        if (index >= 0) lane.joins.splice(index, 1);
+      }
       throw error;
     }
     // a join that failed on its way may still have reached AWS: it counts from the failure
@@ -101,6 +105,7 @@ function freeAtIn(lane: Lane, join: GatedJoin, nowMs: number): number {
     expired++;
   }
   if (expired > 0) joins.splice(0, expired);
+  // a join still waiting is never dropped (unanswered, it is not a window past anything): it is in the lane
   const ahead = joins.indexOf(join);
   if (ahead < quota) return nowMs;
   let unanswered = 0;

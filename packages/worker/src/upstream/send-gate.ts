@@ -108,11 +108,6 @@ function freeAtIn(lane: Lane, join: GatedJoin, nowMs: number): number {
   // a join still waiting is never dropped (unanswered, it is not a window past anything): it is in the lane
   const ahead = joins.indexOf(join);
   if (ahead < quota) return nowMs;
-  let unanswered = 0;
-  for (let index = 0; index < ahead; index++) {
-    if (answerOf(joins[index] as GatedJoin, nowMs) === Infinity) unanswered++;
-  }
-  if (unanswered >= quota) return Infinity;
   const answers = joins.slice(0, ahead).map((earlier) => answerOf(earlier, nowMs));
   answers.sort((a, b) => b - a);
   return (answers[quota - 1] as number) + AWS_WINDOW_MS;

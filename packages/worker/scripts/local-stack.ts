@@ -3,6 +3,7 @@
  * pointed at it (the demo tenant seeded, a local token signing key), and the demo page with its tenant backend.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { DEMO_CREDENTIALS, DEMO_TOKEN_SIGNING_KEYS } from "@kvs-webrtc-storage/testing/fixtures";
 import { type LocalTls, type RunningEmulator, startEmulator } from "@kvs-webrtc-storage/testing/server";
@@ -10,12 +11,11 @@ import { startDemoPage } from "../demo/demo-page.ts";
 import { seedDemoTenant } from "./demo.ts";
 import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER, wranglerKv } from "./wrangler-kv.ts";
 
-/** Where each part listens; `persistTo` gives wrangler a state directory of its own. */
+/** Where each part listens (port 0: a free one); `persistTo` gives wrangler a state directory of its own. */
 export interface LocalStackOptions {
   readonly host: string;
   readonly proxyPort: number;
   readonly emulatorPort: number;
-  /** 0 picks a free port. */
   readonly pagePort: number;
   readonly persistTo?: string;
   /** Run the emulator over TLS with this material (the proxy trusts its CA through NODE_EXTRA_CA_CERTS). */
@@ -45,6 +45,8 @@ const READY_TIMEOUT_MS = 90_000;
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { host, persistTo } = options;
+  // wrangler dev takes no port 0: a free one is found for it
+  const proxyPort = options.proxyPort === 0 ? await freePort(host) : options.proxyPort;
   const emulator = await startEmulator({
     port: options.emulatorPort,
     host,
@@ -60,11 +62,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     TOKEN_SIGNING_KEYS: DEMO_TOKEN_SIGNING_KEYS,
   };
   const args = [WRANGLER, "dev", "--config", join(ROOT, "wrangler.toml"), "--ip", host];
-  args.push(
-    "--port",
-    String(options.proxyPort),
-    ...(persistTo === undefined ? [] : ["--persist-to", persistTo]),
-  );
+  args.push("--port", String(proxyPort), ...(persistTo === undefined ? [] : ["--persist-to", persistTo]));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const wrangler: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -78,7 +76,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   });
   const exited = new Promise<number | null>((resolve) => wrangler.once("exit", resolve));
-  const proxyUrl = `http://${host}:${options.proxyPort}`;
+  const proxyUrl = `http://${host}:${proxyPort}`;
   const stopWrangler = async () => {
     if (wrangler.pid !== undefined && wrangler.exitCode === null && wrangler.signalCode === null) {
       try {
@@ -106,6 +104,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await emulator.close();
     },
   };
+}
+
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address !== null ? address.port : 0;
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -5,7 +5,6 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_TENANT_KEY } from "@kvs-webrtc-storage/testing/fixtures";
@@ -19,25 +18,16 @@ import type { CheckResult } from "../session/session-checks.ts";
 // made for serverless screenshots, these would let every CORS check pass for nothing (and one process per page)
 const DROPPED_ARGS = ["--disable-web-security", "--allow-running-insecure-content", "--single-process"];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
-
 let stack: LocalStack;
 let browser: Browser;
 let state = "";
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), "kvs-browser-"));
-  const [proxyPort, emulatorPort] = [await freePort(), await freePort()];
   stack = await startLocalStack({
     host: "127.0.0.1",
-    proxyPort,
-    emulatorPort,
+    proxyPort: 0,
+    emulatorPort: 0,
     pagePort: 0,
     persistTo: state,
     wranglerOutput: "ignore",

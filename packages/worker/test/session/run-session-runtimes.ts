@@ -4,7 +4,6 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,14 +29,6 @@ const runtimes: Record<string, string[]> = {
   bun: [bin("bun"), SOURCE, main],
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
-
 function run(
   command: string,
   args: string[],
@@ -59,8 +50,8 @@ function run(
 const state = mkdtempSync(join(tmpdir(), "kvs-sessions-"));
 const stack = await startLocalStack({
   host: "127.0.0.1",
-  proxyPort: await freePort(),
-  emulatorPort: await freePort(),
+  proxyPort: 0,
+  emulatorPort: 0,
   pagePort: 0,
   persistTo: state,
   wranglerOutput: "ignore",

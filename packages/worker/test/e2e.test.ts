@@ -121,6 +121,25 @@ describe("end to end against the emulator", () => {
     expect(reset.status).toBe(502);
   });
 
+  it("answers 503 and sends nothing when a join cannot leave within 2 s of AWS's count", async ({
+    expect,
+  }) => {
+    const oneAJoin = testEnv({ EMULATOR_ORIGIN: emulator, JOIN_LIMIT_PER_SECOND: "1" });
+    const join = () => post(oneAJoin, "/joinStorageSession", { channelArn: CHANNELS.demoCamera }, key);
+    await control("/faults", {
+      method: "POST",
+      body: JSON.stringify({ kind: "reset", route: "/joinStorageSession", times: 1 }),
+    });
+    expect((await join()).status).toBe(502);
+    // the reset join may still reach AWS until its 5 s timeout: the next, held by the limiter until 1.05 s,
+    // could go only at 6 s, so it is not sent, and the device is told when to ask again
+    const next = await join();
+    expect(next.status).toBe(503);
+    expect(next.headers.get("x-amzn-ErrorType")).toBe("ServiceUnavailableException");
+    expect(Number(next.headers.get("Retry-After"))).toBeGreaterThanOrEqual(4);
+    expect((await calls()).filter((call) => call.path === "/joinStorageSession")).toHaveLength(1);
+  });
+
   it("answers 504 when the emulator hangs, after exactly one attempt", async ({ expect }) => {
     await control("/faults", {
       method: "POST",

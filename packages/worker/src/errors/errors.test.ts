@@ -257,6 +257,7 @@ describe("the errors module, unit by unit", () => {
       [{ kind: "upstream-viewer-limit" }, 400, "ClientLimitExceededException"],
       [{ kind: "upstream-failed", detail: "log only" }, 502, "BadGatewayException"],
       [{ kind: "upstream-timeout" }, 504, "GatewayTimeoutException"],
+      [{ kind: "join-not-sent", retryAfterMs: 4200 }, 503, "ServiceUnavailableException"],
       [{ kind: "misconfigured", detail: "log only" }, 500, "InternalFailure"],
       [{ kind: "internal", detail: "log only" }, 500, "InternalFailure"],
     ];
@@ -268,6 +269,9 @@ describe("the errors module, unit by unit", () => {
     expect(toWire({ kind: "body-too-large", limitBytes: 4096 }).message).toBe(
       "The request body exceeds 4096 bytes.",
     );
+    // a join that never left says when it could: whole seconds, rounded up, at least one
+    expect(toWire({ kind: "join-not-sent", retryAfterMs: 4200 }).headers).toEqual({ "Retry-After": "5" });
+    expect(toWire({ kind: "join-not-sent", retryAfterMs: 0 }).headers).toEqual({ "Retry-After": "1" });
   });
 
   it("advertises RateLimit fields and a Retry-After never earlier than its t, never beyond the window", ({

@@ -62,6 +62,7 @@ export type Failure =
   | { readonly kind: "upstream-viewer-limit" }
   | { readonly kind: "upstream-failed"; readonly detail: string }
   | { readonly kind: "upstream-timeout" }
+  | { readonly kind: "join-not-sent"; readonly retryAfterMs: number }
   | { readonly kind: "misconfigured"; readonly detail: string }
   | { readonly kind: "internal"; readonly detail: string };
 
@@ -140,6 +141,16 @@ export function toWire(failure: Failure): WireError {
       return wire(502, "BadGatewayException", "The upstream service failed; retry later.");
     case "upstream-timeout":
       return wire(504, "GatewayTimeoutException", "The upstream service did not answer in time.");
+    case "join-not-sent":
+      // the join never left: unlike after a 504, the device knows that asking again joins once
+      return wire(
+        503,
+        "ServiceUnavailableException",
+        "The join was not sent: AWS is answering slowly; retry later.",
+        {
+          "Retry-After": String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000))),
+        },
+      );
     case "misconfigured":
       return wire(500, "InternalFailure", "The proxy is not configured correctly.");
     case "internal":

@@ -2,10 +2,15 @@
  * @module `POST /joinStorageSession` and `POST /joinStorageSessionAsViewer`: sent upstream exactly once (core
  * re-signs once after a clock-skew error); AWS's request id is passed back, as AWS answers.
  */
-import { parseJoinStorageSessionAsViewerInput, parseJoinStorageSessionInput } from "@kvs-webrtc-storage/core";
+import {
+  isKvsError,
+  parseJoinStorageSessionAsViewerInput,
+  parseJoinStorageSessionInput,
+} from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import { ok, upstreamFailure } from "../errors/errors.ts";
+import { fail, ok, upstreamFailure } from "../errors/errors.ts";
 import { kvsClientFor } from "../upstream/kvs-clients.ts";
+import { JoinNotSent, SEND_GATE_MAX_WAIT_MS } from "../upstream/send-gate.ts";
 import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 /**
@@ -37,7 +42,7 @@ export const viewerJoinOperation: Operation = {
 
 async function join(config: Config, input: OperationInput): Promise<Forwarded> {
   const client = kvsClientFor(config, input.channel.region);
-  const signal = AbortSignal.timeout(config.UPSTREAM_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS);
   const channelArn = input.channel.arn;
   try {
     const { requestId } =
@@ -47,6 +52,9 @@ async function join(config: Config, input: OperationInput): Promise<Forwarded> {
     const response = new Response(null, { status: 200, headers: { "x-amzn-RequestId": requestId } });
     return { ...ok(response), upstreamStatus: 200, upstreamRequestId: requestId };
   } catch (error) {
+    const notSent = isKvsError(error) ? error.cause : undefined;
+    if (notSent instanceof JoinNotSent)
+      return fail({ kind: "join-not-sent", retryAfterMs: notSent.retryAfterMs });
     return upstreamFailure(error);
   }
 }

@@ -1,21 +1,10 @@
 /** @module The operator's core client per region, and the operator's credentials, both from the configuration. */
 import { type Credentials, createClient, endpointTrust, type KvsClient } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import { gatedFetch } from "./send-gate.ts";
+import { SEND_GATE_MAX_WAIT_MS, sendGateOf } from "./send-gate.ts";
 
 // one client per configuration and region, kept for the isolate's life so core's endpoint cache is reused
 const clients = new WeakMap<Config, Map<string, KvsClient>>();
-
-// one gate per configuration, shared by its regions' clients: it counts an account's joins in each region apart
-const gates = new WeakMap<Config, typeof fetch>();
-function gatedFetchOf(config: Config): typeof fetch {
-  let gate = gates.get(config);
-  if (gate === undefined) {
-    gate = gatedFetch(config);
-    gates.set(config, gate);
-  }
-  return gate;
-}
 
 /**
  * The operator's AWS credentials, from the Worker's secrets.
@@ -55,8 +44,10 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
       ...(fixedOrigin === undefined ? {} : { controlPlaneEndpoint: fixedOrigin }),
       isTrustedEndpoint: endpointTrust(region, config.EMULATOR_ORIGIN),
       maxAttempts: 1,
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      fetch: gatedFetchOf(config),
+      // a join may first wait in the send gate: AWS still gets its whole timeout after the send
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS,
+      // one gate per configuration, shared by its regions' clients: it counts an account's joins in each region apart
+      fetch: sendGateOf(config).fetch,
     });
     byRegion.set(region, client);
   }

@@ -3,7 +3,7 @@ import type { FakeUpstream } from "../../test/support/fake-upstream.ts";
 import { frozenProxy } from "../../test/support/frozen-proxy.ts";
 import { testEnv } from "../../test/support/worker.ts";
 import { loadConfig } from "../config/config.ts";
-import { gatedFetch } from "./send-gate.ts";
+import { JoinNotSent, sendGateOf } from "./send-gate.ts";
 
 const START = Date.UTC(2030, 0, 1);
 let upstream: FakeUpstream;
@@ -14,8 +14,11 @@ frozenProxy(START, (fake) => {
 const arn = (name: string) => `arn:aws:kinesisvideo:us-west-2:111122223333:channel/${name}/1`;
 const MASTER = "/joinStorageSession";
 
-/** The gate under a configuration, every wait it asks for recorded: over at once, or (`endless`) until aborted. */
-function gate(overrides: Parameters<typeof testEnv>[0] = {}, { endless = false } = {}) {
+/**
+ * The gate under a configuration, every wait it asks for recorded: over at once, or (`endless`) until aborted, or
+ * (`passing`) over at once with the clock moved on by it.
+ */
+function gate(overrides: Parameters<typeof testEnv>[0] = {}, { endless = false, passing = false } = {}) {
   const config = loadConfig(testEnv(overrides));
   if (!config.ok) throw new Error(config.error.join("; "));
   const waits: number[] = [];
@@ -26,11 +29,12 @@ function gate(overrides: Parameters<typeof testEnv>[0] = {}, { endless = false }
     (delay, options) =>
       new Promise<void>((resolve, reject) => {
         waits.push(delay);
+        if (passing) vi.setSystemTime(Date.now() + delay);
         if (!endless || delay === 250) setTimeout(resolve, 0);
         options?.signal?.addEventListener("abort", () => reject(options.signal?.reason));
       }),
   );
-  const send = gatedFetch(config.value);
+  const { fetch: send, answerTimeMs } = sendGateOf(config.value);
   const call = (path: string, channel: string, init: RequestInit = {}) =>
     send(`https://r-1.kinesisvideo.us-west-2.amazonaws.com${path}`, {
       method: "POST",
@@ -39,7 +43,7 @@ function gate(overrides: Parameters<typeof testEnv>[0] = {}, { endless = false }
     });
   // the waits for a time, without the rechecks (every 250 ms) of a join behind a quota of unanswered ones
   const timed = () => waits.filter((ms) => ms !== 250);
-  return { waits, timed, call };
+  return { waits, timed, call, answerTimeMs };
 }
 
 /** Joins answered only when the test says so (the clock is where the test put it then). */
@@ -149,16 +153,25 @@ describe("a join goes only when the join a quota before it was answered a window
     expect(upstream.callsTo(MASTER).map((sent) => JSON.parse(sent.body).channelArn)).toEqual([arn("a")]);
   });
 
-  it("counts a join that failed on its way from the failure: it may have reached AWS", async ({ expect }) => {
-    const { waits, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" });
+  it("counts a join that failed unanswered as answered at its upstream timeout: it may still reach AWS", async ({
+    expect,
+  }) => {
+    const { timed, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1", UPSTREAM_TIMEOUT_MS: "5000" });
     upstream.answer(MASTER, () => {
       at(250);
       throw new TypeError("connection reset");
     });
     await expect(call(MASTER, "a")).rejects.toThrow("connection reset");
     upstream.answer(MASTER, () => new Response(null));
+    // not a window after the failure (1250), but a window after the timeout counted from the send (6000)
+    at(1000);
+    const early = await call(MASTER, "b").catch((error: unknown) => error);
+    expect(early).toBeInstanceOf(JoinNotSent);
+    expect((early as JoinNotSent).retryAfterMs).toBe(5000);
+    at(4000);
     await call(MASTER, "b");
-    expect(waits).toEqual([1000]);
+    expect(timed()).toEqual([2000]);
+    expect(upstream.callsTo(MASTER)).toHaveLength(2);
   });
 
   it("takes a join whose request vanished unanswered as answered at twice the upstream timeout", async ({
@@ -168,11 +181,59 @@ describe("a join goes only when the join a quota before it was answered a window
     // the runtime cancelled this request mid-call: no answer, no abort, no code of it runs again
     upstream.answer(MASTER, () => new Promise<Response>(() => {}));
     void call(MASTER, "a");
-    await vi.waitFor(() => expect(upstream.callsTo(MASTER)).toHaveLength(1));
+    // (not vi.waitFor: it moves the frozen clock on, and the send time counts here)
+    for (let turn = 0; turn < 50 && upstream.callsTo(MASTER).length === 0; turn++)
+      await new Promise((next) => setTimeout(next, 0));
+    expect(upstream.callsTo(MASTER)).toHaveLength(1);
     upstream.answer(MASTER, () => new Response(null));
     at(10_001);
     await call(MASTER, "b");
     expect(waits).toEqual([999]);
+  });
+
+  it("never sends a join it could not send within 2 s, and says when it could go", async ({ expect }) => {
+    const { timed, call } = gate({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "1" }, { passing: true });
+    const answers = heldAnswers();
+    const first = call(MASTER, "a");
+    await vi.waitFor(() => expect(answers.waiting).toBe(1));
+    // the first is on its way for good: the second looks again every 250 ms for 2 s, then is not sent
+    const second = await call(MASTER, "b").catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(JoinNotSent);
+    expect((second as JoinNotSent).retryAfterMs).toBe(1000);
+    expect(upstream.callsTo(MASTER)).toHaveLength(1);
+    await answers.answerNext();
+    await first;
+    // answered now, the first frees the account a second later: within 2 s, so the next waits and goes
+    upstream.answer(MASTER, () => new Response(null));
+    await call(MASTER, "c");
+    expect(timed()).toEqual([1000]);
+    expect(upstream.callsTo(MASTER)).toHaveLength(2);
+  });
+
+  it("tells the answer time of the account's joins: the upper quartile of the last ones answered", async ({
+    expect,
+  }) => {
+    const { call, answerTimeMs } = gate({
+      ACCOUNT_JOIN_LIMIT_PER_SECOND: "100",
+      JOIN_LIMIT_PER_SECOND: "100",
+    });
+    expect(answerTimeMs("us-west-2", "111122223333")).toBe(0);
+    for (const tookMs of [80, 10, 70, 20, 60, 30, 50, 40]) {
+      upstream.answer(MASTER, () => {
+        at(Date.now() - START + tookMs);
+        return new Response(null);
+      });
+      await call(MASTER, "cam");
+    }
+    // a join that failed unanswered says nothing of how fast AWS answers
+    upstream.answer(MASTER, () => {
+      at(Date.now() - START + 4000);
+      throw new TypeError("connection reset");
+    });
+    await expect(call(MASTER, "cam")).rejects.toThrow();
+    expect(answerTimeMs("us-west-2", "111122223333")).toBe(70);
+    expect(answerTimeMs("us-west-2", "444455556666")).toBe(0);
+    expect(answerTimeMs("eu-west-1", "111122223333")).toBe(0);
   });
 
   it("never holds any other call", async ({ expect }) => {

@@ -1,6 +1,6 @@
 /**
  * @module Joins leave this isolate no faster than AWS can count them: a join goes only when the join a quota
- * before it, on its account and on its channel, was answered a full window ago.
+ * before it, on its account and on its channel, was answered a full window ago; and how long AWS takes to answer.
  */
 import { BoundedCache, parseChannelArn } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
@@ -8,12 +8,18 @@ import type { Config } from "../config/config.ts";
 const JOIN_PATHS = new Set(["/joinStorageSession", "/joinStorageSessionAsViewer"]);
 // AWS's own window: the margin is the limiter's room for upstream time, which the answers here measure instead
 const AWS_WINDOW_MS = 1000;
+/** The longest a join waits here; core's timer allows it on top of `UPSTREAM_TIMEOUT_MS`. */
+export const SEND_GATE_MAX_WAIT_MS = 2000;
+// how often a join behind unanswered ones looks again: it goes a window after their answers, so this costs no time
+const RECHECK_MS = 250;
+// answer times kept per account: enough for a quartile, few enough to follow a change within a second
+const ANSWER_TIMES_KEPT = 16;
 
 /** A join that entered the gate: when its answer came back (Infinity while it waits or is on its way). */
 interface GatedJoin {
   answeredAt: number;
   /** When a join still unanswered is taken as answered: its request was cancelled without a word. */
-  readonly givenUpAt: number;
+  givenUpAt: number;
 }
 
 /** The joins of one account's or channel's quota, in the order they entered. */
@@ -22,22 +28,51 @@ interface Lane {
   readonly joins: GatedJoin[];
 }
 
-// how often a join behind unanswered ones looks again: it goes a window after their answers, so this costs no time
-const RECHECK_MS = 250;
+/**
+ * A join the gate could not send within {@link SEND_GATE_MAX_WAIT_MS}: it never left, and may be asked again
+ * after `retryAfterMs`. Core hands it back as the `cause` of its network error.
+ */
+export class JoinNotSent extends Error {
+  override readonly name = "JoinNotSent";
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super(`The send gate held the join ${SEND_GATE_MAX_WAIT_MS} ms; it was not sent`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** One configuration's gate: the `fetch` core's clients send through, and what it saw of AWS's answers. */
+export interface SendGate {
+  readonly fetch: typeof fetch;
+  /** The upper quartile of this isolate's last joins' times from send to answer on the account; 0 before any. */
+  answerTimeMs(region: string, accountId: string): number;
+}
+
+const gates = new WeakMap<Config, SendGate>();
 
 /**
- * A `fetch` for core's client that holds a join until it cannot make AWS count more than the quota in one
- * second from this isolate, whatever the network and AWS's front did with the joins before it: a join reached
- * AWS between its send and its answer, so the one a quota later goes a window after that answer. The limiter
- * decides when joins may go for the whole account; this catches an isolate too busy to send them on time, and
- * an upstream slower to take them than the limiter's margin. A join given up while it waits (its signal aborts)
- * is never sent and holds nobody up.
+ * The gate of a configuration, one per isolate: it holds a join until it cannot make AWS count more than the
+ * quota in one second from this isolate, whatever the network and AWS's front did with the joins before it: a
+ * join reached AWS between its send and its answer, so the one a quota later goes a window after that answer. The
+ * limiter decides when joins may go for the whole account, its windows widened by `answerTimeMs` so that they
+ * agree; this catches an isolate too busy to send them on time. A join given up while it waits (its signal
+ * aborts) is never sent and holds nobody up; one that cannot go within 2 s is not sent ({@link JoinNotSent}).
  *
  * @example
- * createClient({ …, fetch: gatedFetch(config) });
+ * createClient({ …, fetch: sendGateOf(config).fetch });
  */
-export function gatedFetch(config: Config): typeof fetch {
+export function sendGateOf(config: Config): SendGate {
+  let gate = gates.get(config);
+  if (gate === undefined) {
+    gate = createSendGate(config);
+    gates.set(config, gate);
+  }
+  return gate;
+}
+
+function createSendGate(config: Config): SendGate {
   const lanes = new BoundedCache<string, Lane>(4096);
+  const answerTimes = new BoundedCache<string, number[]>(1024);
   const laneOf = (key: string, quota: number): Lane => {
     let lane = lanes.get(key);
     if (lane === undefined) {
@@ -46,9 +81,13 @@ export function gatedFetch(config: Config): typeof fetch {
     }
     return lane;
   };
-  // a request the runtime cancels runs no more code: past its upstream timeout, its join counts as answered
-  const giveUpAfterMs = 2 * config.UPSTREAM_TIMEOUT_MS;
-  return async (input, init) => {
+  const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
+  const answered = (account: string, tookMs: number) => {
+    const times = answerTimes.get(account) ?? [];
+    times.push(tookMs);
+    answerTimes.set(account, times.slice(-ANSWER_TIMES_KEPT));
+  };
+  const gatedFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (!JOIN_PATHS.has(url.pathname) || typeof init?.body !== "string") return fetch(input, init);
     const { channelArn } = JSON.parse(init.body) as { channelArn: string };
@@ -57,10 +96,15 @@ export function gatedFetch(config: Config): typeof fetch {
       laneOf(`${region}:${accountId}${url.pathname}`, config.ACCOUNT_JOIN_LIMIT_PER_SECOND),
       laneOf(`${arn}${url.pathname}`, config.JOIN_LIMIT_PER_SECOND),
     ];
-    const join: GatedJoin = { answeredAt: Infinity, givenUpAt: Date.now() + giveUpAfterMs };
+    const enteredAt = Date.now();
+    // a request the runtime cancels runs no more code: twice its upstream timeout after it could have gone
+    const join: GatedJoin = {
+      answeredAt: Infinity,
+      givenUpAt: enteredAt + SEND_GATE_MAX_WAIT_MS + 2 * timeoutMs,
+    };
     for (const lane of gated) lane.joins.push(join);
     try {
-      await untilFree(gated, join, init.signal ?? undefined);
+      await untilFree(gated, join, enteredAt + SEND_GATE_MAX_WAIT_MS, init.signal ?? undefined);
       init.signal?.throwIfAborted();
     } catch (error) {
       for (const lane of gated) {
@@ -69,26 +113,50 @@ export function gatedFetch(config: Config): typeof fetch {
       }
       throw error;
     }
-    // a join that failed on its way may still have reached AWS: it counts from the failure
-    return fetch(input, init).finally(() => {
+    const sentAt = Date.now();
+    join.givenUpAt = sentAt + 2 * timeoutMs;
+    try {
+      const response = await fetch(input, init);
       join.answeredAt = Date.now();
-    });
+      answered(`${region}:${accountId}`, join.answeredAt - sentAt);
+      return response;
+    } catch (error) {
+      // no answer: the join may still reach AWS for as long as it would have been waited for
+      join.answeredAt = Math.max(Date.now(), sentAt + timeoutMs);
+      throw error;
+    }
+  };
+  return {
+    fetch: gatedFetch,
+    answerTimeMs: (region, accountId) => {
+      const times = [...(answerTimes.get(`${region}:${accountId}`) ?? [])].sort((a, b) => a - b);
+      return times[Math.floor((times.length * 3) / 4)] ?? 0;
+    },
   };
 }
 
 // waits until no lane has a quota of joins ahead of `join` answered within the last window; only timers, since
 // workerd cancels a request that waits on a promise another request would settle
-async function untilFree(gated: Lane[], join: GatedJoin, signal: AbortSignal | undefined): Promise<void> {
+async function untilFree(
+  gated: Lane[],
+  join: GatedJoin,
+  latestMs: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const options = signal ? { signal } : {};
   for (;;) {
     const nowMs = Date.now();
     const freeAt = Math.max(...gated.map((lane) => freeAtIn(lane, join, nowMs)));
-    if (freeAt === Infinity) {
-      await scheduler.wait(RECHECK_MS, options);
-      continue;
+    if (freeAt <= nowMs) return;
+    if (freeAt > latestMs) {
+      if (freeAt === Infinity && nowMs < latestMs) {
+        await scheduler.wait(Math.min(RECHECK_MS, latestMs - nowMs), options);
+        continue;
+      }
+      throw new JoinNotSent(freeAt === Infinity ? AWS_WINDOW_MS : freeAt - nowMs);
     }
     // answers and joins given up only ever make it earlier: once this time comes, the join may go
-    if (freeAt > nowMs) await scheduler.wait(freeAt - nowMs, options);
+    await scheduler.wait(freeAt - nowMs, options);
     return;
   }
 }

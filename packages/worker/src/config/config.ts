@@ -114,7 +114,7 @@ const VARIABLES = {
   // failed credentials per minute from one client address with one key id, and from one address in all
   AUTH_FAILURE_LIMIT_PER_MINUTE: integer(1, 600, 10),
   AUTH_ADDRESS_FAILURE_LIMIT_PER_MINUTE: integer(1, 6000, 60),
-  // the limiter is given at most 1 s and AWS at most 10 s, then the request fails (503 / 504)
+  // the limiter is given at most 1 s and AWS at most 10 s after the send, then the request fails (503 / 504)
   LIMITER_TIMEOUT_MS: integer(1, 1000, 1000),
   UPSTREAM_TIMEOUT_MS: integer(1, 10_000, 5000),
   PRESIGN_EXPIRES_SECONDS: integer(30, 300, 300),

@@ -5,7 +5,6 @@
 import { BoundedCache, type ChannelArnParts, type ChannelRole, untilAborted } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
 import { type Failure, fail, ok, type RateLimitVerdict, type Result } from "../errors/errors.ts";
-import { sendGateOf } from "../upstream/send-gate.ts";
 import type { JoinDecision } from "./join-schedule.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 
@@ -26,9 +25,6 @@ export interface LimiterBindings {
   readonly LIMITER: LimiterNamespace;
 }
 
-// the most a join's window widens for a slow upstream: two seconds a window still admits half of AWS's rate
-const MAX_ANSWER_MARGIN_MS = 1000;
-
 const lower = (configured: number, tenantLimit: number | undefined) =>
   tenantLimit === undefined ? configured : Math.min(configured, tenantLimit);
 
@@ -44,10 +40,7 @@ export interface Admission {
  * Rate-limits one operation of a tenant in one round trip. A join asks its AWS account's object (per region, as
  * AWS counts): the channel's window, then the account's, shared fairly between the tenants asking. Device sessions
  * ask their channel's object. Each role has its own windows, as AWS counts `JoinStorageSession` and
- * `JoinStorageSessionAsViewer` apart. Windows are one second plus `LIMIT_WINDOW_MARGIN_MS`, and a join's at least
- * plus the time this isolate's recent joins of the account took to be answered (at most 1 s more): the send gate
- * lets a join go a second after the answer to the one a quota before it, so a shorter window would pile joins up
- * there.
+ * `JoinStorageSessionAsViewer` apart. Windows are one second plus `LIMIT_WINDOW_MARGIN_MS`.
  *
  * @example
  * const limited = await limitOperation(env.LIMITER, "join", "MASTER", channel, tenant, config);
@@ -61,11 +54,10 @@ export async function limitOperation(
   tenant: { readonly tenantId: string; readonly limits?: TenantLimits | undefined },
   config: Config,
 ): Promise<Result<Admission, Failure>> {
-  const isJoin = operation === "join";
-  const answerMs = isJoin ? sendGateOf(config).answerTimeMs(channel.region, channel.accountId) : 0;
-  const windowMs = 1000 + Math.max(config.LIMIT_WINDOW_MARGIN_MS, Math.min(MAX_ANSWER_MARGIN_MS, answerMs));
+  const windowMs = 1000 + config.LIMIT_WINDOW_MARGIN_MS;
   const bucket = `${operation}:${role}`;
   const limits = tenant.limits;
+  const isJoin = operation === "join";
   const channelQuota = isJoin
     ? lower(config.JOIN_LIMIT_PER_SECOND, limits?.joinPerSecond)
     : lower(config.DEVICE_SESSION_LIMIT_PER_SECOND, limits?.deviceSessionPerSecond);

@@ -86,6 +86,35 @@ describe("admission scheduling", () => {
     expect(repeats.map((response) => response.headers.get("Retry-After"))).toEqual(["2", "3", "3", "4", "4"]);
   });
 
+  it("spaces the turns it tells by the tenant's share, as the object does, not by the whole account's", async ({
+    expect,
+  }) => {
+    const other = await tenant("other");
+    const key = await tenant("cam");
+    const { asked, namespace } = countingLimiter();
+    const bindings = testEnv({
+      LIMITER: namespace,
+      ACCOUNT_JOIN_LIMIT_PER_SECOND: "2",
+      MAX_QUEUE_WAIT_MS: "2000",
+    });
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
+    vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
+    // another tenant asks too: each has one join a window, so each tenant's turns lie a window (1.05 s) apart,
+    // not the account's half window
+    expect((await join(bindings, other, arn("other-1"))).status).toBe(200);
+    const answers = [];
+    for (let n = 0; n < 3; n++) answers.push(await join(bindings, key, arn(`cam-${n}`)));
+    expect(answers.map((response) => response.status)).toEqual([200, 200, 429]);
+    const before = asked.length;
+    for (let n = 3; n < 7; n++) answers.push(await join(bindings, key, arn(`cam-${n}`)));
+    // the repeats are answered in the isolate: turns at 2.1 s (the object's), then 3.15, 4.2, 5.25 and 6.3 s
+    expect(asked.length).toBe(before);
+    const turns = answers.slice(2).map((response) => response.headers.get("Retry-After"));
+    expect(turns).toEqual(["2", "3", "4", "5", "6"]);
+  });
+
   it("tells the object the last turn the isolate told, so the object's next turns come after it", async ({
     expect,
   }) => {

@@ -47,7 +47,7 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
       // a join may first wait in the send gate: AWS still gets its whole timeout after the send
       timeoutMs: config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS,
       // one gate per configuration, shared by its regions' clients: it counts an account's joins in each region apart
-      fetch: sendGateOf(config).fetch,
+      fetch: sendGateOf(config),
     });
     byRegion.set(region, client);
   }

@@ -1,6 +1,6 @@
 /**
  * @module Joins leave this isolate no faster than AWS can count them: a join goes only when the join a quota
- * before it, on its account and on its channel, was answered a full window ago; and how long AWS takes to answer.
+ * before it, on its account and on its channel, was answered a full window ago.
  */
 import { BoundedCache, parseChannelArn } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
@@ -12,8 +12,6 @@ const AWS_WINDOW_MS = 1000;
 export const SEND_GATE_MAX_WAIT_MS = 2000;
 // how often a join behind unanswered ones looks again: it goes a window after their answers, so this costs no time
 const RECHECK_MS = 250;
-// answer times kept per account: enough for a quartile, few enough to follow a change within a second
-const ANSWER_TIMES_KEPT = 16;
 
 /** A join that entered the gate: when its answer came back (Infinity while it waits or is on its way). */
 interface GatedJoin {
@@ -41,27 +39,20 @@ export class JoinNotSent extends Error {
   }
 }
 
-/** One configuration's gate: the `fetch` core's clients send through, and what it saw of AWS's answers. */
-export interface SendGate {
-  readonly fetch: typeof fetch;
-  /** The upper quartile of this isolate's last joins' times from send to answer on the account; 0 before any. */
-  answerTimeMs(region: string, accountId: string): number;
-}
-
-const gates = new WeakMap<Config, SendGate>();
+const gates = new WeakMap<Config, typeof fetch>();
 
 /**
  * The gate of a configuration, one per isolate: it holds a join until it cannot make AWS count more than the
  * quota in one second from this isolate, whatever the network and AWS's front did with the joins before it: a
  * join reached AWS between its send and its answer, so the one a quota later goes a window after that answer. The
- * limiter decides when joins may go for the whole account, its windows widened by `answerTimeMs` so that they
- * agree; this catches an isolate too busy to send them on time. A join given up while it waits (its signal
+ * limiter decides when joins may go for the whole account; this catches an isolate too busy to send them on
+ * time, and an upstream slower to take them than the limiter's margin. A join given up while it waits (its signal
  * aborts) is never sent and holds nobody up; one that cannot go within 2 s is not sent ({@link JoinNotSent}).
  *
  * @example
- * createClient({ …, fetch: sendGateOf(config).fetch });
+ * createClient({ …, fetch: sendGateOf(config) });
  */
-export function sendGateOf(config: Config): SendGate {
+export function sendGateOf(config: Config): typeof fetch {
   let gate = gates.get(config);
   if (gate === undefined) {
     gate = createSendGate(config);
@@ -70,9 +61,8 @@ export function sendGateOf(config: Config): SendGate {
   return gate;
 }
 
-function createSendGate(config: Config): SendGate {
+function createSendGate(config: Config): typeof fetch {
   const lanes = new BoundedCache<string, Lane>(4096);
-  const answerTimes = new BoundedCache<string, number[]>(1024);
   const laneOf = (key: string, quota: number): Lane => {
     let lane = lanes.get(key);
     if (lane === undefined) {
@@ -82,12 +72,7 @@ function createSendGate(config: Config): SendGate {
     return lane;
   };
   const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
-  const answered = (account: string, tookMs: number) => {
-    const times = answerTimes.get(account) ?? [];
-    times.push(tookMs);
-    answerTimes.set(account, times.slice(-ANSWER_TIMES_KEPT));
-  };
-  const gatedFetch: typeof fetch = async (input, init) => {
+  return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (!JOIN_PATHS.has(url.pathname) || typeof init?.body !== "string") return fetch(input, init);
     const { channelArn } = JSON.parse(init.body) as { channelArn: string };
@@ -118,20 +103,12 @@ function createSendGate(config: Config): SendGate {
     try {
       const response = await fetch(input, init);
       join.answeredAt = Date.now();
-      answered(`${region}:${accountId}`, join.answeredAt - sentAt);
       return response;
     } catch (error) {
       // no answer: the join may still reach AWS for as long as it would have been waited for
       join.answeredAt = Math.max(Date.now(), sentAt + timeoutMs);
       throw error;
     }
-  };
-  return {
-    fetch: gatedFetch,
-    answerTimeMs: (region, accountId) => {
-      const times = [...(answerTimes.get(`${region}:${accountId}`) ?? [])].sort((a, b) => a - b);
-      return times[Math.floor((times.length * 3) / 4)] ?? 0;
-    },
   };
 }
 

@@ -35,7 +35,11 @@ export const FULL_PLAN: BenchPlan = {
     p99SloMs: P99_SLO_MS,
   },
   limiter: { sequential: 2000, concurrent: 10_000, inFlight: 16 },
-  storm: { devices: 2000, ...STORM_RUN },
+  storm: {
+    devices: 2000,
+    ...STORM_RUN,
+    sustained: { perRolePerSecond: 45, seconds: 30, upstreamLatencyMs: 400, extraSeconds: 60 },
+  },
 };
 
 /** `--quick`: the same table from fewer, shorter runs, in under a minute. */
@@ -55,5 +59,9 @@ export const QUICK_PLAN: BenchPlan = {
     p99SloMs: P99_SLO_MS,
   },
   limiter: { sequential: 300, concurrent: 2000, inFlight: 16 },
-  storm: { devices: 400, ...STORM_RUN },
+  storm: {
+    devices: 400,
+    ...STORM_RUN,
+    sustained: { perRolePerSecond: 45, seconds: 8, upstreamLatencyMs: 400, extraSeconds: 30 },
+  },
 };

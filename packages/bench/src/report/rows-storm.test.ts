@@ -1,6 +1,7 @@
 import { describe, it } from "vitest";
 import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
 import type { StormVariant } from "../storm/storm-proxy.ts";
+import type { SustainedResult } from "../storm/sustained-load.ts";
 import { stormRows } from "./rows-storm.ts";
 
 const variant = (
@@ -34,23 +35,42 @@ const variant = (
   logCounts: {},
 });
 
-const result = (variants: StormVariantResult[]): StormResult => ({
+/** A sustained run of 720 devices: `byStatus` as answered, `joinCalls` as the emulator counted. */
+const sustained = (byStatus: Record<string, number>, joinCalls: number, joined = 720): SustainedResult => ({
+  plan: { perRolePerSecond: 45, seconds: 8, upstreamLatencyMs: 400, extraSeconds: 30 },
+  summary: {
+    ...variant("scheduled", 9.5, 1.2, 0, 1).summary,
+    devices: 720,
+    joined,
+    notJoined: 720 - joined,
+    floorSeconds: 8,
+  },
+  answers: { byStatus, limiterRefusals: 0, upstreamThrottles: 0 },
+  upstream: { joinCalls, joinThrottles: 0, otherCalls: 720, otherThrottles: 0 },
+});
+
+const result = (
+  variants: StormVariantResult[],
+  after: SustainedResult = sustained({ 200: 720 }, 720),
+): StormResult => ({
   devices: 400,
   channels: 200,
   accountJoinsPerSecond: 50,
   floorSeconds: 4,
   floorRule: "",
   variants,
+  sustained: after,
 });
+
+// the storm variants' rows, without the sustained run's
+const stormRowsOf = (value: StormResult) =>
+  stormRows({ ok: true, value }).filter((row) => !row.measurement.includes("sustained"));
 
 describe("stormRows", () => {
   it("judges the scheduled variant against the goals and compares it with the reject baseline", ({
     expect,
   }) => {
-    const rows = stormRows({
-      ok: true,
-      value: result([variant("reject", 6, 4, 0, 2), variant("scheduled", 4.4, 1.1, 0, 1)]),
-    });
+    const rows = stormRowsOf(result([variant("reject", 6, 4, 0, 2), variant("scheduled", 4.4, 1.1, 0, 1)]));
     expect(rows).toHaveLength(10);
     expect(rows.slice(0, 5).every((row) => row.goal === "" && row.met === "")).toBe(true);
     expect(rows.slice(5).map((row) => [row.value, row.ratio, row.met])).toEqual([
@@ -66,14 +86,14 @@ describe("stormRows", () => {
   it("names what the throttles and the CPU are counted over", ({ expect }) => {
     const cut = variant("scheduled", 4.4, 1.1, 2, 1);
     cut.summary.joined = 390;
-    const rows = stormRows({ ok: true, value: result([cut]) });
+    const rows = stormRowsOf(result([cut]));
     expect(rows[2]?.measurement).toContain("of 402 joins, 400 other calls");
     // the joins answered 200, not a count of 200
     expect(rows[4]?.measurement).toContain("÷ 390 joins answered 200");
   });
 
   it("misses the goals on a slow, chatty, throttled run and says when CPU was not measured", ({ expect }) => {
-    const rows = stormRows({ ok: true, value: result([variant("scheduled", 5, 1.5, 3, undefined)]) });
+    const rows = stormRowsOf(result([variant("scheduled", 5, 1.5, 3, undefined)]));
     expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "", ""]);
     expect(rows[4]?.value).toBe("not measured: no workerd process found under this one");
   });
@@ -81,9 +101,20 @@ describe("stormRows", () => {
   it("meets no goal when a device never joined", ({ expect }) => {
     const cut = variant("scheduled", Number.POSITIVE_INFINITY, 1, 0, Number.NaN);
     cut.summary.notJoined = 400;
-    const rows = stormRows({ ok: true, value: result([cut]) });
+    const rows = stormRowsOf(result([cut]));
     expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "", ""]);
     expect([rows[0]?.value, rows[4]?.value]).toEqual(["∞", "no joins"]);
+  });
+
+  it("judges the sustained run: all joined, no 504, one upstream join each, no throttle", ({ expect }) => {
+    const clean = stormRows({ ok: true, value: result([], sustained({ 200: 720, 429: 40, 503: 90 }, 720)) });
+    expect(clean.map((row) => row.met)).toEqual(["yes", "yes", "yes", "yes", ""]);
+    expect(clean[1]?.value).toBe("90 · 0 · 0");
+    // joins answered 504 that had reached AWS, and asked again: the old failure
+    const timedOut = sustained({ 200: 700, 502: 3, 504: 300 }, 900, 700);
+    const rows = stormRows({ ok: true, value: result([], timedOut) });
+    expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "yes", ""]);
+    expect([rows[0]?.value, rows[1]?.value, rows[2]?.value]).toEqual(["700 of 720", "0 · 300 · 3", "1.29"]);
   });
 
   it("reports a failed section as one row", ({ expect }) => {

@@ -1,6 +1,7 @@
 /** @module Section 5's rows: the fleet storm, the reject baseline beside the scheduled proxy. */
 import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
 import type { StormVariant } from "../storm/storm-proxy.ts";
+import type { SustainedResult } from "../storm/sustained-load.ts";
 import { failedRow, type Outcome, type Row, ratio, rowOf, verdict } from "./row.ts";
 
 /** Goals of the scheduled variant: near the floor, about one request per device, nothing throttled upstream. */
@@ -84,6 +85,40 @@ function variantRows(
   ];
 }
 
+// what the sustained run shows: every device joins, none is left guessing (504: sent or not?), none joins twice
+function sustainedRows({ plan, summary, answers, upstream }: SustainedResult): Row[] {
+  const name = `storm · sustained ${plan.perRolePerSecond} joins/s per role for ${plan.seconds} s, AWS answering ${plan.upstreamLatencyMs} ms late`;
+  const status = (code: number) => answers.byStatus[String(code)] ?? 0;
+  const otherFailures = Object.entries(answers.byStatus)
+    .filter(([code]) => !["200", "429", "503", "504"].includes(code))
+    .reduce((sum, [, times]) => sum + times, 0);
+  const throttles = upstream.joinThrottles + upstream.otherThrottles;
+  const joinsPerDevice = summary.joined > 0 ? upstream.joinCalls / summary.joined : Number.NaN;
+  return [
+    row(`${name} · devices joined`, `${count(summary.joined)} of ${count(summary.devices)}`, {
+      goal: "all",
+      met: verdict(summary.notJoined === 0),
+    }),
+    row(
+      `${name} · answers 503 (join not sent) · 504 (sent or not?) · other failures`,
+      `${count(status(503))} · ${count(status(504))} · ${count(otherFailures)}`,
+      { goal: "no 504", met: verdict(status(504) === 0) },
+    ),
+    row(`${name} · upstream joins per joined device (emulator's log)`, joinsPerDevice.toFixed(2), {
+      goal: "1.00",
+      met: verdict(upstream.joinCalls === summary.joined),
+    }),
+    row(`${name} · upstream ClientLimitExceededException`, String(throttles), {
+      goal: "= 0",
+      met: verdict(throttles === 0),
+    }),
+    row(
+      `${name} · time to join p50 / p99 · proxy requests per device · last join after the first arrival`,
+      `${seconds(summary.timeToJoinSeconds.p50)} / ${seconds(summary.timeToJoinSeconds.p99)} · ${summary.requestsPerDevice.toFixed(2)} · ${seconds(summary.completionSeconds)}`,
+    ),
+  ];
+}
+
 /**
  * Rows for section 5, the reject baseline first; the scheduled variant carries the goals and its ratios to
  * the baseline.
@@ -97,7 +132,10 @@ export function stormRows(outcome: Outcome<StormResult>): Row[] {
   if (!outcome.ok) return [failedRow("5", "storm", outcome.error)];
   const result = outcome.value;
   const baseline = result.variants.find((figures) => figures.variant === "reject");
-  return result.variants.flatMap((figures) =>
-    variantRows(result, figures, figures.variant === "reject" ? undefined : baseline),
-  );
+  return [
+    ...result.variants.flatMap((figures) =>
+      variantRows(result, figures, figures.variant === "reject" ? undefined : baseline),
+    ),
+    ...sustainedRows(result.sustained),
+  ];
 }

@@ -2,8 +2,14 @@
 import { startEmulatorProcess } from "../load/emulator-process.ts";
 import { ratio } from "../report/row.ts";
 import { type AnswerCounts, runDeviceStorm } from "./device-storm.ts";
-import { stormDevices, WARMUP_CHANNEL } from "./storm-fleet.ts";
-import { STORM_VARIANTS, type StormVariant, startStormProxy, VARIANT_BINDINGS } from "./storm-proxy.ts";
+import { stormDevices } from "./storm-fleet.ts";
+import {
+  STORM_VARIANTS,
+  type StormVariant,
+  startStormProxy,
+  VARIANT_BINDINGS,
+  warmUpProxy,
+} from "./storm-proxy.ts";
 import {
   ACCOUNT_JOINS_PER_SECOND,
   countRoles,
@@ -12,6 +18,7 @@ import {
   type StormSummary,
   summarizeStorm,
 } from "./storm-summary.ts";
+import { runSustained, type SustainedPlan, type SustainedResult } from "./sustained-load.ts";
 import { clearUpstreamCalls, readUpstreamCounts, type UpstreamCounts } from "./upstream-calls.ts";
 import { cpuSecondsOf } from "./workerd-cpu.ts";
 
@@ -25,6 +32,8 @@ export interface StormPlan {
   deadline: { floorMultiple: number; extraSeconds: number };
   /** Quiet time between the variants (each also gets a fresh emulator and workerd). */
   pauseMs: number;
+  /** The run after the storm: steady arrivals while AWS answers slowly. */
+  sustained: SustainedPlan;
 }
 
 /** The proxy's CPU over a run: workerd's utime + stime from /proc, or why it could not be read. */
@@ -54,6 +63,7 @@ export interface StormResult {
   /** How the floor is computed, for the report. */
   floorRule: string;
   variants: StormVariantResult[];
+  sustained: SustainedResult;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -72,7 +82,7 @@ async function runVariant(
     const deadline = deadlineMs(floor, plan.deadline);
     let measured: Pick<StormVariantResult, "summary" | "answers" | "cpu">;
     try {
-      await warmUp(proxy.origin, variant);
+      await warmUpProxy(proxy.origin, variant);
       // from here on the emulator's log holds the storm's calls only (the warm-up's are done and cleared)
       await clearUpstreamCalls(emulator.url);
       const cpuBefore = await cpuSecondsOf(proxy.pids);
@@ -102,22 +112,6 @@ async function runVariant(
   } finally {
     await emulator.stop();
   }
-}
-
-// the isolate compiled, its configuration valid and one join's path (limiter, discovery, signing) run before
-// the storm, as on a proxy already serving; the warm-up channel's own account keeps the storm's quota whole
-async function warmUp(origin: string, variant: StormVariant): Promise<void> {
-  const health = await fetch(`${origin}/healthz`);
-  await health.body?.cancel();
-  if (!health.ok) throw new Error(`the ${variant} proxy's /healthz answered ${health.status}`);
-  const [device] = stormDevices(1);
-  const join = await fetch(`${origin}/joinStorageSession`, {
-    method: "POST",
-    headers: device?.headers ?? {},
-    body: JSON.stringify({ channelArn: WARMUP_CHANNEL.arn }),
-  });
-  await join.body?.cancel();
-  if (join.status !== 200) throw new Error(`the ${variant} proxy's warm-up join answered ${join.status}`);
 }
 
 function proxyCpu(
@@ -165,6 +159,15 @@ export async function runStorm(
     );
     variants.push(result);
   }
+  await sleep(plan.pauseMs);
+  const at = performance.now();
+  const sustained = await runSustained(proxyCode, plan.sustained);
+  const { perRolePerSecond, seconds, upstreamLatencyMs } = plan.sustained;
+  progress(
+    `bench: 5 storm · sustained ${perRolePerSecond}/s per role for ${seconds} s, AWS ${upstreamLatencyMs} ms late: ` +
+      `${sustained.summary.joined} of ${sustained.summary.devices} joined, ${sustained.answers.byStatus["503"] ?? 0} not sent (503), ` +
+      `${sustained.answers.byStatus["504"] ?? 0} timed out (504), in ${((performance.now() - at) / 1000).toFixed(1)} s`,
+  );
   return {
     devices: plan.devices,
     channels: Math.ceil(plan.devices / 2),
@@ -172,5 +175,6 @@ export async function runStorm(
     floorSeconds: floor,
     floorRule: `max(${roles.master} masters, ${roles.viewer} viewers) ÷ ${ACCOUNT_JOINS_PER_SECOND}/s per join operation and account`,
     variants,
+    sustained,
   };
 }

@@ -2,7 +2,7 @@
 import { DEMO_CREDENTIALS, DEMO_REGION } from "@kvs-webrtc-storage/testing/fixtures";
 import { tenantStorageKey } from "@kvs-webrtc-storage/worker";
 import { type RunningWorkerd, startWorkerd } from "../runtime/workerd.ts";
-import { stormTenantRecord } from "./storm-fleet.ts";
+import { stormDevices, stormTenantRecord, WARMUP_CHANNEL } from "./storm-fleet.ts";
 import { workerdPids } from "./workerd-cpu.ts";
 
 /**
@@ -82,4 +82,27 @@ export async function startStormProxy(
     await workerd.stop();
     throw error;
   }
+}
+
+/**
+ * Runs one join's whole path (limiter, discovery, signing) before a run, as on a proxy already serving: the
+ * isolate compiled and its configuration valid. The warm-up channel's own account keeps the run's quota whole.
+ *
+ * @example
+ * ```ts
+ * await warmUpProxy(proxy.origin, "scheduled");
+ * ```
+ */
+export async function warmUpProxy(origin: string, label: string): Promise<void> {
+  const health = await fetch(`${origin}/healthz`);
+  await health.body?.cancel();
+  if (!health.ok) throw new Error(`the ${label} proxy's /healthz answered ${health.status}`);
+  const [device] = stormDevices(1);
+  const join = await fetch(`${origin}/joinStorageSession`, {
+    method: "POST",
+    headers: device?.headers ?? {},
+    body: JSON.stringify({ channelArn: WARMUP_CHANNEL.arn }),
+  });
+  await join.body?.cancel();
+  if (join.status !== 200) throw new Error(`the ${label} proxy's warm-up join answered ${join.status}`);
 }

@@ -1,4 +1,4 @@
-import { env, reset } from "cloudflare:test";
+import { env, reset, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, it } from "vitest";
 import { CHANNELS, putTenant } from "./support/tenants.ts";
 import { post, testEnv } from "./support/worker.ts";
@@ -138,6 +138,12 @@ describe("end to end against the emulator", () => {
     expect(next.headers.get("x-amzn-ErrorType")).toBe("ServiceUnavailableException");
     expect(Number(next.headers.get("Retry-After"))).toBeGreaterThanOrEqual(4);
     expect((await calls()).filter((call) => call.path === "/joinStorageSession")).toHaveLength(1);
+    // and it gave its slot back: only the join that may have reached AWS holds one in the account's window
+    const slots = await runInDurableObject(
+      env.LIMITER.getByName("account:us-west-2:111122223333"),
+      (_instance, state) => state.storage.sql.exec("SELECT at FROM joins").toArray().length,
+    );
+    expect(slots).toBe(1);
   });
 
   it("answers 504 when the emulator hangs, after exactly one attempt", async ({ expect }) => {

@@ -10,7 +10,7 @@ import {
 import type { Config } from "../config/config.ts";
 import { fail, ok, upstreamFailure } from "../errors/errors.ts";
 import { kvsClientFor } from "../upstream/kvs-clients.ts";
-import { JoinNotSent, SEND_GATE_MAX_WAIT_MS } from "../upstream/send-gate.ts";
+import { isJoinNotSent, SEND_GATE_MAX_WAIT_MS } from "../upstream/send-gate.ts";
 import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 /**
@@ -53,8 +53,7 @@ async function join(config: Config, input: OperationInput): Promise<Forwarded> {
     return { ...ok(response), upstreamStatus: 200, upstreamRequestId: requestId };
   } catch (error) {
     const notSent = isKvsError(error) ? error.cause : undefined;
-    if (notSent instanceof JoinNotSent)
-      return fail({ kind: "join-not-sent", retryAfterMs: notSent.retryAfterMs });
+    if (isJoinNotSent(notSent)) return fail({ kind: "join-not-sent", retryAfterMs: notSent.retryAfterMs });
     return upstreamFailure(error);
   }
 }

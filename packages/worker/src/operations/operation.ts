@@ -84,7 +84,11 @@ export function operation(
     const forwarded = await proxied.forward(config, input);
     if (forwarded.upstreamStatus !== undefined) log.upstreamStatus = forwarded.upstreamStatus;
     if (forwarded.upstreamRequestId !== undefined) log.upstreamRequestId = forwarded.upstreamRequestId;
-    if (!forwarded.ok) return reject(c, forwarded.error);
+    if (!forwarded.ok) {
+      // a join that never left gives its slot back: AWS did not count it, so the account's window should not
+      if (forwarded.error.kind === "join-not-sent") c.executionCtx.waitUntil(limited.value.release());
+      return reject(c, forwarded.error);
+    }
     for (const [name, value] of Object.entries(rateLimitHeaders(limited.value.verdict))) {
       forwarded.value.headers.set(name, value);
     }

@@ -16,8 +16,10 @@ const RECHECK_MS = 250;
 /** A join that entered the gate: when its answer came back (Infinity while it waits or is on its way). */
 interface GatedJoin {
   answeredAt: number;
-  /** When a join still unanswered is taken as answered: its request was cancelled without a word. */
-  givenUpAt: number;
+  readonly enteredAt: number;
+  sent: boolean;
+  /** When a join sent and still unanswered counts as answered: its request was cancelled without a word. */
+  readonly givenUpAt: number;
 }
 
 /** The joins of one account's or channel's quota, in the order they entered. */
@@ -34,10 +36,19 @@ export class JoinNotSent extends Error {
   override readonly name = "JoinNotSent";
   readonly retryAfterMs: number;
   constructor(retryAfterMs: number) {
-    super(`The send gate held the join ${SEND_GATE_MAX_WAIT_MS} ms; it was not sent`);
+    super(`The join could not be sent within ${SEND_GATE_MAX_WAIT_MS} ms; it was not sent`);
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/**
+ * Whether `error` is the gate's {@link JoinNotSent}.
+ *
+ * @example
+ * if (isKvsError(error) && isJoinNotSent(error.cause)) return fail({ kind: "join-not-sent", … });
+ */
+export const isJoinNotSent = (error: unknown): error is JoinNotSent =>
+  error instanceof JoinNotSent && error.name === "JoinNotSent";
 
 const gates = new WeakMap<Config, typeof fetch>();
 
@@ -71,7 +82,9 @@ function createSendGate(config: Config): typeof fetch {
     }
     return lane;
   };
-  const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
+  // core's timer for the whole call (gate and AWS) starts before the join enters: by then it is over, one way or
+  // the other, and a join without an answer may still reach AWS until then
+  const callMs = config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS;
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (!JOIN_PATHS.has(url.pathname) || typeof init?.body !== "string") return fetch(input, init);
@@ -82,15 +95,18 @@ function createSendGate(config: Config): typeof fetch {
       laneOf(`${arn}${url.pathname}`, config.JOIN_LIMIT_PER_SECOND),
     ];
     const enteredAt = Date.now();
-    // a request the runtime cancels runs no more code: twice its upstream timeout after it could have gone
     const join: GatedJoin = {
       answeredAt: Infinity,
-      givenUpAt: enteredAt + SEND_GATE_MAX_WAIT_MS + 2 * timeoutMs,
+      enteredAt,
+      sent: false,
+      givenUpAt: enteredAt + 2 * callMs,
     };
     for (const lane of gated) lane.joins.push(join);
     try {
       await untilFree(gated, join, enteredAt + SEND_GATE_MAX_WAIT_MS, init.signal ?? undefined);
       init.signal?.throwIfAborted();
+      // a timer that fired late: the joins behind already count this one as gone
+      if (Date.now() > enteredAt + SEND_GATE_MAX_WAIT_MS + RECHECK_MS) throw new JoinNotSent(AWS_WINDOW_MS);
     } catch (error) {
       for (const lane of gated) {
         const index = lane.joins.indexOf(join);
@@ -98,15 +114,14 @@ function createSendGate(config: Config): typeof fetch {
       }
       throw error;
     }
-    const sentAt = Date.now();
-    join.givenUpAt = sentAt + 2 * timeoutMs;
+    join.sent = true;
     try {
       const response = await fetch(input, init);
       join.answeredAt = Date.now();
       return response;
     } catch (error) {
-      // no answer: the join may still reach AWS for as long as it would have been waited for
-      join.answeredAt = Math.max(Date.now(), sentAt + timeoutMs);
+      // no answer: the join may still reach AWS for as long as core would have waited for it
+      join.answeredAt = Math.max(Date.now(), enteredAt + callMs);
       throw error;
     }
   };
@@ -138,8 +153,13 @@ async function untilFree(
   }
 }
 
-const answerOf = (join: GatedJoin, nowMs: number) =>
-  join.answeredAt === Infinity && join.givenUpAt <= nowMs ? join.givenUpAt : join.answeredAt;
+// a request the runtime cancels runs no more code: one cancelled while it waited here was never sent and counts
+// for nothing once it would have left; one cancelled on its way counts as answered a whole call after its own end
+function answerOf(join: GatedJoin, nowMs: number): number {
+  if (join.answeredAt !== Infinity) return join.answeredAt;
+  if (!join.sent) return join.enteredAt + SEND_GATE_MAX_WAIT_MS + RECHECK_MS < nowMs ? -Infinity : Infinity;
+  return join.givenUpAt <= nowMs ? join.givenUpAt : Infinity;
+}
 
 // when `join` may go as far as this lane is concerned: a window after the quota-th latest answer ahead of it
 // (Infinity: that one is not answered yet); joins a window past their answer are dropped for good

@@ -94,8 +94,9 @@ export async function runBench(args: BenchArgs, progress: (line: string) => void
     );
   }
   if (wants("storm")) {
-    report.storm = await step("5 storm: a fleet reconnecting at once, reject vs scheduled", () =>
-      withWorker((code) => runStorm(code, plan.storm, progress)),
+    report.storm = await step(
+      "5 storm: a fleet reconnecting at once, reject vs scheduled, then sustained",
+      () => withWorker((code) => runStorm(code, plan.storm, progress)),
     );
   }
   report.rows = [

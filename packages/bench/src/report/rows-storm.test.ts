@@ -2,6 +2,7 @@ import { describe, it } from "vitest";
 import type { StormResult, StormVariantResult } from "../storm/run-storm.ts";
 import type { StormVariant } from "../storm/storm-proxy.ts";
 import type { SustainedResult } from "../storm/sustained-load.ts";
+import type { Outcome } from "./row.ts";
 import { stormRows } from "./rows-storm.ts";
 
 const variant = (
@@ -27,7 +28,13 @@ const variant = (
     timeToJoinSeconds: { p50: 2, p90: 3.5, p99: 3.9, max: 4 },
   },
   answers: { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0 },
-  upstream: { joinCalls: 400 + joinThrottles, joinThrottles, otherCalls: 400, otherThrottles: 0 },
+  upstream: {
+    joinCalls: 400 + joinThrottles,
+    joinThrottles,
+    otherCalls: 400,
+    otherThrottles: 0,
+    joinedTwice: 0,
+  },
   cpu:
     perJoinMs === undefined
       ? { measured: false, reason: "no workerd process found under this one" }
@@ -35,8 +42,8 @@ const variant = (
   logCounts: {},
 });
 
-/** A sustained run of 720 devices: `byStatus` as answered, `joinCalls` as the emulator counted. */
-const sustained = (byStatus: Record<string, number>, joinCalls: number, joined = 720): SustainedResult => ({
+/** A sustained run of 720 devices: `byStatus` as answered, `joinedTwice` as the emulator's log showed. */
+const sustained = (byStatus: Record<string, number>, joinedTwice: number, joined = 720): SustainedResult => ({
   plan: { perRolePerSecond: 45, seconds: 8, upstreamLatencyMs: 400, extraSeconds: 30 },
   summary: {
     ...variant("scheduled", 9.5, 1.2, 0, 1).summary,
@@ -46,12 +53,18 @@ const sustained = (byStatus: Record<string, number>, joinCalls: number, joined =
     floorSeconds: 8,
   },
   answers: { byStatus, limiterRefusals: 0, upstreamThrottles: 0 },
-  upstream: { joinCalls, joinThrottles: 0, otherCalls: 720, otherThrottles: 0 },
+  upstream: {
+    joinCalls: 720 + joinedTwice,
+    joinThrottles: 0,
+    otherCalls: 720,
+    otherThrottles: 0,
+    joinedTwice,
+  },
 });
 
 const result = (
   variants: StormVariantResult[],
-  after: SustainedResult = sustained({ 200: 720 }, 720),
+  after: Outcome<SustainedResult> = { ok: true, value: sustained({ 200: 720 }, 0) },
 ): StormResult => ({
   devices: 400,
   channels: 200,
@@ -106,15 +119,30 @@ describe("stormRows", () => {
     expect([rows[0]?.value, rows[4]?.value]).toEqual(["∞", "no joins"]);
   });
 
-  it("judges the sustained run: all joined, no 504, one upstream join each, no throttle", ({ expect }) => {
-    const clean = stormRows({ ok: true, value: result([], sustained({ 200: 720, 429: 40, 503: 90 }, 720)) });
+  it("judges the sustained run: all joined, no 504 or other failure, none joined twice, no throttle", ({
+    expect,
+  }) => {
+    const run = (value: SustainedResult) => stormRows({ ok: true, value: result([], { ok: true, value }) });
+    const clean = run(sustained({ 200: 720, 429: 40, 503: 90 }, 0));
     expect(clean.map((row) => row.met)).toEqual(["yes", "yes", "yes", "yes", ""]);
-    expect(clean[1]?.value).toBe("90 · 0 · 0");
-    // joins answered 504 that had reached AWS, and asked again: the old failure
-    const timedOut = sustained({ 200: 700, 502: 3, 504: 300 }, 900, 700);
-    const rows = stormRows({ ok: true, value: result([], timedOut) });
-    expect(rows.map((row) => row.met)).toEqual(["no", "no", "no", "yes", ""]);
-    expect([rows[0]?.value, rows[1]?.value, rows[2]?.value]).toEqual(["700 of 720", "0 · 300 · 3", "1.29"]);
+    expect(clean[1]?.value).toBe("90 · 0 · 0 · 0");
+    // joins answered 504 that had reached AWS, and asked again: the failure this run is for
+    const timedOut = run(sustained({ 200: 720, 502: 3, 504: 300 }, 180));
+    expect(timedOut.map((row) => row.met)).toEqual(["yes", "no", "no", "yes", ""]);
+    expect([timedOut[1]?.value, timedOut[2]?.value]).toEqual(["0 · 300 · 3 · 0", "180"]);
+    // a run cut at its deadline meets nothing
+    const cut = run(sustained({ 0: 20, 200: 700 }, 0, 700));
+    expect(cut.map((row) => row.met)).toEqual(["no", "no", "no", "no", ""]);
+    expect(cut[0]?.value).toBe("700 of 720");
+  });
+
+  it("keeps the storm's rows when only the sustained run failed", ({ expect }) => {
+    const rows = stormRows({
+      ok: true,
+      value: result([variant("scheduled", 4.4, 1.1, 0, 1)], { ok: false, error: "emulator gone" }),
+    });
+    expect(rows).toHaveLength(6);
+    expect(rows[5]?.value).toBe("not measured: emulator gone");
   });
 
   it("reports a failed section as one row", ({ expect }) => {

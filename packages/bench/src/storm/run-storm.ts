@@ -1,15 +1,12 @@
-/** @module Section 5: a fleet reconnecting at once, through the same proxy bundle refusing or scheduling joins. */
-import { startEmulatorProcess } from "../load/emulator-process.ts";
-import { ratio } from "../report/row.ts";
+/**
+ * @module Section 5: a fleet reconnecting at once, through the same proxy bundle refusing or scheduling joins, then
+ * a sustained run while AWS answers slowly.
+ */
+import { type Outcome, ratio } from "../report/row.ts";
 import { type AnswerCounts, runDeviceStorm } from "./device-storm.ts";
 import { stormDevices } from "./storm-fleet.ts";
-import {
-  STORM_VARIANTS,
-  type StormVariant,
-  startStormProxy,
-  VARIANT_BINDINGS,
-  warmUpProxy,
-} from "./storm-proxy.ts";
+import { STORM_VARIANTS, type StormVariant, VARIANT_BINDINGS } from "./storm-proxy.ts";
+import { withStormStack } from "./storm-stack.ts";
 import {
   ACCOUNT_JOINS_PER_SECOND,
   countRoles,
@@ -19,7 +16,7 @@ import {
   summarizeStorm,
 } from "./storm-summary.ts";
 import { runSustained, type SustainedPlan, type SustainedResult } from "./sustained-load.ts";
-import { clearUpstreamCalls, readUpstreamCounts, type UpstreamCounts } from "./upstream-calls.ts";
+import type { UpstreamCounts } from "./upstream-calls.ts";
 import { cpuSecondsOf } from "./workerd-cpu.ts";
 
 /** How big the storm is and how long a run may take. */
@@ -63,7 +60,8 @@ export interface StormResult {
   /** How the floor is computed, for the report. */
   floorRule: string;
   variants: StormVariantResult[];
-  sustained: SustainedResult;
+  /** Its own outcome: a failed sustained run does not cost the storm's figures. */
+  sustained: Outcome<SustainedResult>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,43 +73,30 @@ async function runVariant(
   floor: number,
 ): Promise<StormVariantResult> {
   const devices = stormDevices(plan.devices);
-  const channels = String(Math.ceil(plan.devices / 2));
-  const emulator = await startEmulatorProcess({ file: "storm/storm-emulator-main.ts", args: [channels] });
-  try {
-    const proxy = await startStormProxy(proxyCode, emulator.url, variant);
-    const deadline = deadlineMs(floor, plan.deadline);
-    let measured: Pick<StormVariantResult, "summary" | "answers" | "cpu">;
-    try {
-      await warmUpProxy(proxy.origin, variant);
-      // from here on the emulator's log holds the storm's calls only (the warm-up's are done and cleared)
-      await clearUpstreamCalls(emulator.url);
-      const cpuBefore = await cpuSecondsOf(proxy.pids);
-      const run = await runDeviceStorm(proxy.origin, devices, {
-        spreadMs: plan.spreadMs,
-        deadlineMs: deadline,
-      });
-      const cpuAfter = await cpuSecondsOf(proxy.pids);
-      const summary = summarizeStorm(run.startedAt, run.devices, floor);
-      const cpu = proxyCpu(proxy.pids, cpuBefore, cpuAfter, summary.joined);
-      measured = { summary, answers: run.answers, cpu };
-    } finally {
-      await proxy.stop();
-    }
-    // read once the proxy is gone, so a request cut at the deadline cannot reach "AWS" after the count
-    const upstream = await readUpstreamCounts(emulator.url);
+  const deadline = deadlineMs(floor, plan.deadline);
+  const stack = { channels: Math.ceil(plan.devices / 2), variant, joinLatencyMs: 0 };
+  const run = await withStormStack(proxyCode, stack, async (proxy) => {
+    const cpuBefore = await cpuSecondsOf(proxy.pids);
+    const storm = await runDeviceStorm(proxy.origin, devices, {
+      spreadMs: plan.spreadMs,
+      deadlineMs: deadline,
+    });
+    const cpuAfter = await cpuSecondsOf(proxy.pids);
+    const summary = summarizeStorm(storm.startedAt, storm.devices, floor);
     return {
-      variant,
-      bindings: VARIANT_BINDINGS[variant],
-      deadlineSeconds: deadline / 1000,
-      summary: measured.summary,
-      answers: measured.answers,
-      upstream,
-      cpu: measured.cpu,
-      logCounts: { ...proxy.logCounts },
+      summary,
+      answers: storm.answers,
+      cpu: proxyCpu(proxy.pids, cpuBefore, cpuAfter, summary.joined),
     };
-  } finally {
-    await emulator.stop();
-  }
+  });
+  return {
+    variant,
+    bindings: VARIANT_BINDINGS[variant],
+    deadlineSeconds: deadline / 1000,
+    ...run.value,
+    upstream: run.upstream,
+    logCounts: run.logCounts,
+  };
 }
 
 function proxyCpu(
@@ -133,11 +118,12 @@ function proxyCpu(
 
 /**
  * Runs the storm once per variant, each against a fresh emulator and a fresh workerd holding the proxy bundle.
- * `progress` receives a line per variant.
+ * Then the sustained run (its own outcome). `progress` receives a line per variant and one for the sustained run.
  *
  * @example
  * ```ts
- * const result = await runStorm(proxyCode, { devices: 400, spreadMs: 100, deadline: { floorMultiple: 3, extraSeconds: 30 }, pauseMs: 2000 });
+ * const result = await runStorm(proxyCode, { devices: 400, spreadMs: 100, deadline: { floorMultiple: 3, extraSeconds: 30 },
+ *   pauseMs: 2000, sustained: { perRolePerSecond: 45, seconds: 8, upstreamLatencyMs: 400, extraSeconds: 30 } });
  * ```
  */
 export async function runStorm(
@@ -161,12 +147,21 @@ export async function runStorm(
   }
   await sleep(plan.pauseMs);
   const at = performance.now();
-  const sustained = await runSustained(proxyCode, plan.sustained);
+  const sustained = await runSustained(proxyCode, plan.sustained).then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({
+      ok: false as const,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   const { perRolePerSecond, seconds, upstreamLatencyMs } = plan.sustained;
+  const took = `in ${((performance.now() - at) / 1000).toFixed(1)} s`;
+  const answered = (status: number) => (sustained.ok ? (sustained.value.answers.byStatus[status] ?? 0) : 0);
   progress(
     `bench: 5 storm · sustained ${perRolePerSecond}/s per role for ${seconds} s, AWS ${upstreamLatencyMs} ms late: ` +
-      `${sustained.summary.joined} of ${sustained.summary.devices} joined, ${sustained.answers.byStatus["503"] ?? 0} not sent (503), ` +
-      `${sustained.answers.byStatus["504"] ?? 0} timed out (504), in ${((performance.now() - at) / 1000).toFixed(1)} s`,
+      (sustained.ok
+        ? `${sustained.value.summary.joined} of ${sustained.value.summary.devices} joined, ${answered(503)} not sent (503), ${answered(504)} timed out (504), ${took}`
+        : `failed: ${sustained.error}`),
   );
   return {
     devices: plan.devices,

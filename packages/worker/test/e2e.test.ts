@@ -137,7 +137,11 @@ describe("end to end against the emulator", () => {
     expect(next.status).toBe(503);
     expect(next.headers.get("x-amzn-ErrorType")).toBe("ServiceUnavailableException");
     expect(Number(next.headers.get("Retry-After"))).toBeGreaterThanOrEqual(4);
-    expect((await calls()).filter((call) => call.path === "/joinStorageSession")).toHaveLength(1);
+    // asked again, it is refused the same way without discovering the endpoint again (a reset join did make it)
+    expect((await join()).status).toBe(503);
+    const sent = await calls();
+    expect(sent.filter((call) => call.path === "/joinStorageSession")).toHaveLength(1);
+    expect(sent.filter((call) => call.path === "/getSignalingChannelEndpoint")).toHaveLength(2);
     // and it gave its slot back: only the join that may have reached AWS holds one in the account's window
     const slots = await runInDurableObject(
       env.LIMITER.getByName("account:us-west-2:111122223333"),

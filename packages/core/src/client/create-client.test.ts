@@ -9,7 +9,7 @@ import {
   scriptedFetch,
   WEBRTC,
 } from "../../test/scripted-aws.ts";
-import { isKvsError } from "../errors/kvs-error.ts";
+import { isKvsError, KvsError } from "../errors/kvs-error.ts";
 import { createClientWithRuntime } from "./create-client.ts";
 
 describe("createClient: operations", () => {
@@ -38,6 +38,30 @@ describe("createClient: operations", () => {
       /^AWS4-HMAC-SHA256 Credential=AKIATESTKEY\/20261122\/us-west-2\/kinesisvideo\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
     );
     expect(aws.calls).toHaveLength(3);
+  });
+
+  it("passes on a KvsError its fetch throws as it is, and keeps the endpoint it discovered", async () => {
+    const refusal = new KvsError("ServiceUnavailable", { message: "not sent by the gate" });
+    const aws = scriptedFetch(
+      () => endpointsAnswer(),
+      () => {
+        throw refusal;
+      },
+      () => joined("r-2"),
+    );
+    const { runtime } = manualRuntime();
+    const kvs = createClientWithRuntime(
+      { credentials: CREDENTIALS, fetch: aws.fetch, maxAttempts: 1 },
+      runtime,
+    );
+    expect(await kvs.joinStorageSession({ channelArn: CHANNEL_ARN }).catch((e: unknown) => e)).toBe(refusal);
+    expect(await kvs.joinStorageSession({ channelArn: CHANNEL_ARN })).toEqual({ requestId: "r-2" });
+    // discovery once: the refusal did not make the endpoint look stale, as a network error would
+    expect(aws.calls.map((call) => new URL(call.url).pathname)).toEqual([
+      "/getSignalingChannelEndpoint",
+      "/joinStorageSession",
+      "/joinStorageSession",
+    ]);
   });
 
   it("rediscovers after the endpoint TTL and discovers viewers with the VIEWER role", async () => {

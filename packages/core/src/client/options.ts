@@ -23,6 +23,10 @@ export interface ClientOptions {
    * the region's KVS hosts over TLS, or the control plane's own origin.
    */
   readonly isTrustedEndpoint?: (url: URL) => boolean;
+  /**
+   * Sends each signed request (default `globalThis.fetch`). One that throws a `KvsError` fails the call with that
+   * error as it is (a local rate gate, say); the call's endpoint stays cached unless its code says it is stale.
+   */
   readonly fetch?: typeof fetch;
   /** Attempts per call, first one included (default 3). Joins retry only answered, retryable errors. */
   readonly maxAttempts?: number;

@@ -105,17 +105,20 @@ export function createTransport(config: ClientConfig, runtime: ClientRuntime): T
     } catch (cause) {
       const host = new URL(call.url).host;
       const code = causeCode(cause);
+      // a fetch that fails the call in AWS's terms itself (a local gate, say) is passed on as it is
       const error = call.signal?.aborted
         ? abortError(cause)
-        : timedOut
-          ? new KvsError("TimeoutError", {
-              message: `No answer from ${host} within ${config.timeoutMs} ms`,
-              cause,
-            })
-          : new KvsError("NetworkError", {
-              message: `Network error calling ${host}${code ? ` (${code})` : ""}`,
-              cause,
-            });
+        : isKvsError(cause)
+          ? cause
+          : timedOut
+            ? new KvsError("TimeoutError", {
+                message: `No answer from ${host} within ${config.timeoutMs} ms`,
+                cause,
+              })
+            : new KvsError("NetworkError", {
+                message: `Network error calling ${host}${code ? ` (${code})` : ""}`,
+                cause,
+              });
       const neverSent = error.code === "NetworkError" && NOT_SENT_CODES.has(code ?? "");
       return { error, reachedAws: !neverSent, skewCorrected: false };
     } finally {

@@ -2,7 +2,7 @@
  * @module Joins leave this isolate no faster than AWS can count them: a join goes only when the join a quota
  * before it, on its account and on its channel, was answered a full window ago.
  */
-import { BoundedCache, parseChannelArn } from "@kvs-webrtc-storage/core";
+import { BoundedCache, KvsError, parseChannelArn } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
 
 const JOIN_PATHS = new Set(["/joinStorageSession", "/joinStorageSessionAsViewer"]);
@@ -30,7 +30,8 @@ interface Lane {
 
 /**
  * A join the gate could not send within {@link SEND_GATE_MAX_WAIT_MS}: it never left, and may be asked again
- * after `retryAfterMs`. Core hands it back as the `cause` of its network error.
+ * after `retryAfterMs`. The gate fails core's call with a `ServiceUnavailable` `KvsError` caused by it, which core
+ * passes on as it is (keeping the channel's endpoint cached, as a network error would not).
  */
 export class JoinNotSent extends Error {
   override readonly name = "JoinNotSent";
@@ -112,7 +113,8 @@ function createSendGate(config: Config): typeof fetch {
         const index = lane.joins.indexOf(join);
         if (index >= 0) lane.joins.splice(index, 1);
       }
-      throw error;
+      if (!isJoinNotSent(error)) throw error;
+      throw new KvsError("ServiceUnavailable", { message: error.message, cause: error });
     }
     join.sent = true;
     try {

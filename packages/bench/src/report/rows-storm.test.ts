@@ -27,7 +27,7 @@ const variant = (
     requestsPerDevice,
     timeToJoinSeconds: { p50: 2, p90: 3.5, p99: 3.9, max: 4 },
   },
-  answers: { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0 },
+  answers: { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0, joinsNotSent: 0 },
   upstream: {
     joinCalls: 400 + joinThrottles,
     joinThrottles,
@@ -52,7 +52,7 @@ const sustained = (byStatus: Record<string, number>, joinedTwice: number, joined
     notJoined: 720 - joined,
     floorSeconds: 8,
   },
-  answers: { byStatus, limiterRefusals: 0, upstreamThrottles: 0 },
+  answers: { byStatus, limiterRefusals: 0, upstreamThrottles: 0, joinsNotSent: byStatus[503] ?? 0 },
   upstream: {
     joinCalls: 720 + joinedTwice,
     joinThrottles: 0,
@@ -130,6 +130,11 @@ describe("stormRows", () => {
     const timedOut = run(sustained({ 200: 720, 502: 3, 504: 300 }, 180));
     expect(timedOut.map((row) => row.met)).toEqual(["yes", "no", "no", "yes", ""]);
     expect([timedOut[1]?.value, timedOut[2]?.value]).toEqual(["0 · 300 · 3 · 0", "180"]);
+    // a 503 of the limiter (unavailable) is another failure, not a join the gate kept back
+    const limiter = sustained({ 200: 720, 503: 10 }, 0);
+    limiter.answers.joinsNotSent = 4;
+    expect(run(limiter)[1]?.value).toBe("4 · 0 · 6 · 0");
+    expect(run(limiter)[1]?.met).toBe("no");
     // a run cut at its deadline meets nothing
     const cut = run(sustained({ 0: 20, 200: 700 }, 0, 700));
     expect(cut.map((row) => row.met)).toEqual(["no", "no", "no", "no", ""]);

@@ -22,6 +22,8 @@ export interface AnswerCounts {
   limiterRefusals: number;
   /** 429s passing on an upstream throttle ("The service is throttling"). */
   upstreamThrottles: number;
+  /** 503s of joins the proxy's send gate never sent ("The join was not sent"); other 503s are the limiter's. */
+  joinsNotSent: number;
 }
 
 /** A finished storm: when it started, each device, and the answers. */
@@ -66,7 +68,7 @@ export async function runDeviceStorm(
   const sockets = Math.max(1, devices.length);
   const agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   const closeAgent = onCleanup(() => agent.destroy());
-  const answers: AnswerCounts = { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0 };
+  const answers: AnswerCounts = { byStatus: {}, limiterRefusals: 0, upstreamThrottles: 0, joinsNotSent: 0 };
   const send = (device: StormDevice): Promise<Answer> =>
     new Promise((resolve) => {
       const failed = () =>
@@ -100,6 +102,7 @@ export async function runDeviceStorm(
     });
   const count = (answer: Answer) => {
     answers.byStatus[answer.status] = (answers.byStatus[answer.status] ?? 0) + 1;
+    if (answer.status === 503 && answer.message.includes("not sent")) answers.joinsNotSent++;
     if (answer.status !== 429) return;
     if (answer.message.includes("throttling")) answers.upstreamThrottles++;
     else answers.limiterRefusals++;

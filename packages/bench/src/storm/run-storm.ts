@@ -157,10 +157,11 @@ export async function runStorm(
   const { perRolePerSecond, seconds, upstreamLatencyMs } = plan.sustained;
   const took = `in ${((performance.now() - at) / 1000).toFixed(1)} s`;
   const answered = (status: number) => (sustained.ok ? (sustained.value.answers.byStatus[status] ?? 0) : 0);
+  const notSent = sustained.ok ? sustained.value.answers.joinsNotSent : 0;
   progress(
     `bench: 5 storm · sustained ${perRolePerSecond}/s per role for ${seconds} s, AWS ${upstreamLatencyMs} ms late: ` +
       (sustained.ok
-        ? `${sustained.value.summary.joined} of ${sustained.value.summary.devices} joined, ${answered(503)} not sent (503), ${answered(504)} timed out (504), ${took}`
+        ? `${sustained.value.summary.joined} of ${sustained.value.summary.devices} joined, ${notSent} not sent (503), ${answered(504)} timed out (504), ${took}`
         : `failed: ${sustained.error}`),
   );
   return {

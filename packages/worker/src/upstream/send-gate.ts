@@ -12,6 +12,9 @@ const AWS_WINDOW_MS = 1000;
 export const SEND_GATE_MAX_WAIT_MS = 2000;
 // how often a join behind unanswered ones looks again: it goes a window after their answers, so this costs no time
 const RECHECK_MS = 250;
+// a join still unsent this long after it entered was cancelled while it waited: a busy isolate's timers fire
+// hundreds of milliseconds late, never seconds
+const FORGOTTEN_AFTER_MS = 2 * SEND_GATE_MAX_WAIT_MS;
 
 /** A join that entered the gate: when its answer came back (Infinity while it waits or is on its way). */
 interface GatedJoin {
@@ -107,7 +110,7 @@ function createSendGate(config: Config): typeof fetch {
       await untilFree(gated, join, enteredAt + SEND_GATE_MAX_WAIT_MS, init.signal ?? undefined);
       init.signal?.throwIfAborted();
       // a timer that fired late: the joins behind already count this one as gone
-      if (Date.now() > enteredAt + SEND_GATE_MAX_WAIT_MS + RECHECK_MS) throw new JoinNotSent(AWS_WINDOW_MS);
+      if (Date.now() > enteredAt + FORGOTTEN_AFTER_MS) throw new JoinNotSent(AWS_WINDOW_MS);
     } catch (error) {
       for (const lane of gated) {
         const index = lane.joins.indexOf(join);
@@ -159,7 +162,7 @@ async function untilFree(
 // for nothing once it would have left; one cancelled on its way counts as answered a whole call after its own end
 function answerOf(join: GatedJoin, nowMs: number): number {
   if (join.answeredAt !== Infinity) return join.answeredAt;
-  if (!join.sent) return join.enteredAt + SEND_GATE_MAX_WAIT_MS + RECHECK_MS < nowMs ? -Infinity : Infinity;
+  if (!join.sent) return join.enteredAt + FORGOTTEN_AFTER_MS < nowMs ? -Infinity : Infinity;
   return join.givenUpAt <= nowMs ? join.givenUpAt : Infinity;
 }
 

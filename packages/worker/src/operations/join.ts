@@ -10,7 +10,7 @@ import {
 import type { Config } from "../config/config.ts";
 import { fail, ok, upstreamFailure } from "../errors/errors.ts";
 import { kvsClientFor } from "../upstream/kvs-clients.ts";
-import { isJoinNotSent, SEND_GATE_MAX_WAIT_MS } from "../upstream/send-gate.ts";
+import { isJoinNotSent, upstreamCallMs } from "../upstream/send-gate.ts";
 import { channelInput, type Forwarded, type Operation, type OperationInput } from "./operation.ts";
 
 /**
@@ -42,7 +42,7 @@ export const viewerJoinOperation: Operation = {
 
 async function join(config: Config, input: OperationInput): Promise<Forwarded> {
   const client = kvsClientFor(config, input.channel.region);
-  const signal = AbortSignal.timeout(config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS);
+  const signal = AbortSignal.timeout(upstreamCallMs(config));
   const channelArn = input.channel.arn;
   try {
     const { requestId } =

@@ -1,7 +1,7 @@
 /** @module The operator's core client per region, and the operator's credentials, both from the configuration. */
 import { type Credentials, createClient, endpointTrust, type KvsClient } from "@kvs-webrtc-storage/core";
 import type { Config } from "../config/config.ts";
-import { SEND_GATE_MAX_WAIT_MS, sendGateOf } from "./send-gate.ts";
+import { sendGateOf, upstreamCallMs } from "./send-gate.ts";
 
 // one client per configuration and region, kept for the isolate's life so core's endpoint cache is reused
 const clients = new WeakMap<Config, Map<string, KvsClient>>();
@@ -45,7 +45,7 @@ export function kvsClientFor(config: Config, region: string): KvsClient {
       isTrustedEndpoint: endpointTrust(region, config.EMULATOR_ORIGIN),
       maxAttempts: 1,
       // a join may first wait in the send gate: AWS still gets its whole timeout after the send
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS,
+      timeoutMs: upstreamCallMs(config),
       // one gate per configuration, shared by its regions' clients: it counts an account's joins in each region apart
       fetch: sendGateOf(config),
     });

@@ -10,6 +10,14 @@ const JOIN_PATHS = new Set(["/joinStorageSession", "/joinStorageSessionAsViewer"
 const AWS_WINDOW_MS = 1000;
 /** The longest a join waits here; core's timer allows it on top of `UPSTREAM_TIMEOUT_MS`. */
 export const SEND_GATE_MAX_WAIT_MS = 2000;
+
+/**
+ * How long one upstream call may take in all: the wait here, then AWS's own `UPSTREAM_TIMEOUT_MS`.
+ *
+ * @example
+ * createClient({ …, timeoutMs: upstreamCallMs(config), fetch: sendGateOf(config) });
+ */
+export const upstreamCallMs = (config: Config): number => config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS;
 // how often a join behind unanswered ones looks again: it goes a window after their answers, so this costs no time
 const RECHECK_MS = 250;
 // a join still unsent this long after it entered was cancelled while it waited: a busy isolate's timers fire
@@ -52,7 +60,7 @@ export class JoinNotSent extends Error {
  * if (isKvsError(error) && isJoinNotSent(error.cause)) return fail({ kind: "join-not-sent", … });
  */
 export const isJoinNotSent = (error: unknown): error is JoinNotSent =>
-  error instanceof JoinNotSent && error.name === "JoinNotSent";
+  error instanceof Error && error.name === "JoinNotSent";
 
 const gates = new WeakMap<Config, typeof fetch>();
 
@@ -88,7 +96,7 @@ function createSendGate(config: Config): typeof fetch {
   };
   // core's timer for the whole call (gate and AWS) starts before the join enters: by then it is over, one way or
   // the other, and a join without an answer may still reach AWS until then
-  const callMs = config.UPSTREAM_TIMEOUT_MS + SEND_GATE_MAX_WAIT_MS;
+  const callMs = upstreamCallMs(config);
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (!JOIN_PATHS.has(url.pathname) || typeof init?.body !== "string") return fetch(input, init);

@@ -36,6 +36,14 @@ const reservedRows = (account: string = ACCOUNTS[0]) =>
       state.storage.sql.exec("SELECT at FROM joins WHERE at > ?", START).toArray().length,
   );
 
+// holds end at once: the clock stays where the test puts it
+function holdsEndAtOnce(): void {
+  onTestFinished(() => {
+    vi.restoreAllMocks();
+  });
+  vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
+}
+
 describe("admission scheduling", () => {
   it("holds a join that must wait for its channel's slot and then forwards it, instead of refusing it", async ({
     expect,
@@ -97,10 +105,7 @@ describe("admission scheduling", () => {
       ACCOUNT_JOIN_LIMIT_PER_SECOND: "2",
       MAX_QUEUE_WAIT_MS: "2000",
     });
-    onTestFinished(() => {
-      vi.restoreAllMocks();
-    });
-    vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
+    holdsEndAtOnce();
     // another tenant asks too: each has one join a window, so each tenant's turns lie a window (1.05 s) apart,
     // not the account's half window
     expect((await join(bindings, other, arn("other-1"))).status).toBe(200);
@@ -120,11 +125,7 @@ describe("admission scheduling", () => {
   }) => {
     const key = await tenant("cam");
     const bindings = testEnv({ ACCOUNT_JOIN_LIMIT_PER_SECOND: "2", MAX_QUEUE_WAIT_MS: "2000" });
-    // holds end at once: the clock stays where the test puts it
-    onTestFinished(() => {
-      vi.restoreAllMocks();
-    });
-    vi.spyOn(scheduler, "wait").mockResolvedValue(undefined);
+    holdsEndAtOnce();
     const statuses = [];
     for (let n = 0; n < 10; n++) statuses.push((await join(bindings, key, arn(`cam-${n}`))).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429, 429, 429]);

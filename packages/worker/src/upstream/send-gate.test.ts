@@ -67,6 +67,11 @@ function heldAnswers() {
 
 const at = (ms: number) => vi.setSystemTime(START + ms);
 
+// lets pending work run, a turn at a time, until `done` (not vi.waitFor: it moves the frozen clock on)
+async function settle(done: () => boolean, turns = 50): Promise<void> {
+  for (let turn = 0; turn < turns && !done(); turn++) await new Promise((next) => setTimeout(next, 0));
+}
+
 // the wait a join not sent was told (core's call fails with the gate's KvsError), or undefined for any other error
 const notSentFor = (error: unknown) =>
   isKvsError(error, "ServiceUnavailable") && isJoinNotSent(error.cause)
@@ -151,9 +156,7 @@ describe("a join goes only when the join a quota before it was answered a window
     leaving.abort();
     await expect(gone).rejects.toThrow();
     // c now follows a alone: a window after a's answer, not after the moment b left
-    // (not vi.waitFor: it moves the frozen clock on)
-    for (let turn = 0; turn < 50 && timed().length < 2; turn++)
-      await new Promise((next) => setTimeout(next, 0));
+    await settle(() => timed().length >= 2);
     expect(timed()).toEqual([1000, 500]);
     afterIt.abort();
     await expect(next).rejects.toThrow();
@@ -187,9 +190,8 @@ describe("a join goes only when the join a quota before it was answered a window
     // the runtime cancelled this request mid-call: no answer, no abort, no code of it runs again
     upstream.answer(MASTER, () => new Promise<Response>(() => {}));
     void call(MASTER, "a");
-    // (not vi.waitFor: it moves the frozen clock on, and the send time counts here)
-    for (let turn = 0; turn < 50 && upstream.callsTo(MASTER).length === 0; turn++)
-      await new Promise((next) => setTimeout(next, 0));
+    // the send time counts here
+    await settle(() => upstream.callsTo(MASTER).length > 0);
     expect(upstream.callsTo(MASTER)).toHaveLength(1);
     upstream.answer(MASTER, () => new Response(null));
     // core's call is 5 s for AWS + 2 s here: twice that is 14 s
@@ -206,7 +208,7 @@ describe("a join goes only when the join a quota before it was answered a window
     // b waits for a's window to pass, and the runtime cancels its request there: no abort, no code of it runs again
     at(100);
     void call(MASTER, "b");
-    for (let turn = 0; turn < 5; turn++) await new Promise((next) => setTimeout(next, 0));
+    await settle(() => false, 5);
     // b would have gone or given up by 2.1 s, and even a late timer by 4.1 s: then c goes on a's window alone
     at(4200);
     await call(MASTER, "c");

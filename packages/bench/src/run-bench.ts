@@ -6,7 +6,7 @@ import { startLoadTargets } from "./load/load-targets.ts";
 import { type LoadResult, runLoad } from "./load/run-load.ts";
 import { FULL_PLAN, QUICK_PLAN } from "./plans.ts";
 import { describeMachine, type Machine } from "./report/machine.ts";
-import type { Outcome, Row } from "./report/row.ts";
+import { attempt, type Outcome, type Row } from "./report/row.ts";
 import { bundleRows } from "./report/rows-bundle.ts";
 import { limiterRows } from "./report/rows-limiter.ts";
 import { loadRows } from "./report/rows-load.ts";
@@ -26,14 +26,6 @@ export interface BenchReport {
   load?: Outcome<LoadResult>;
   limiter?: Outcome<LimiterResult>;
   storm?: Outcome<StormResult>;
-}
-
-async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 /**

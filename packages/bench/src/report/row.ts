@@ -14,6 +14,22 @@ export interface Row {
 /** A section's result, or the reason it has none (the other sections still run and print). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * Runs `work`, turning a throw into a failed outcome with its message.
+ *
+ * @example
+ * ```ts
+ * const outcome = await attempt(() => runLimiter(code, plan)); // { ok: false, error: "…" } if it threw
+ * ```
+ */
+export async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** The table's header, in column order. */
 export const HEADER = ["§", "measurement", "value", "anchor", "ratio", "goal", "met?"] as const;
 

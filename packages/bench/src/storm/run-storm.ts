@@ -2,7 +2,7 @@
  * @module Section 5: a fleet reconnecting at once, through the same proxy bundle refusing or scheduling joins, then
  * a sustained run while AWS answers slowly.
  */
-import { type Outcome, ratio } from "../report/row.ts";
+import { attempt, type Outcome, ratio } from "../report/row.ts";
 import { type AnswerCounts, runDeviceStorm } from "./device-storm.ts";
 import { stormDevices } from "./storm-fleet.ts";
 import { STORM_VARIANTS, type StormVariant, VARIANT_BINDINGS } from "./storm-proxy.ts";
@@ -147,13 +147,7 @@ export async function runStorm(
   }
   await sleep(plan.pauseMs);
   const at = performance.now();
-  const sustained = await runSustained(proxyCode, plan.sustained).then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({
-      ok: false as const,
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
+  const sustained = await attempt(() => runSustained(proxyCode, plan.sustained));
   const { perRolePerSecond, seconds, upstreamLatencyMs } = plan.sustained;
   const took = `in ${((performance.now() - at) / 1000).toFixed(1)} s`;
   const answered = (status: number) => (sustained.ok ? (sustained.value.answers.byStatus[status] ?? 0) : 0);

@@ -1,4 +1,5 @@
 /** @module What reached "AWS": the emulator's own call log, the trustworthy count of upstream throttles. */
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** The part of an emulator call record this reads. */
 export interface UpstreamCall {
@@ -60,8 +61,6 @@ export function countUpstream(calls: readonly UpstreamCall[]): UpstreamCounts {
   for (const times of taken.values()) if (times > 1) counts.joinedTwice++;
   return counts;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function readCalls(emulatorOrigin: string): Promise<UpstreamCall[]> {
   const response = await fetch(`${emulatorOrigin}/_emulator/calls`);
